@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What livepatch costs: a benchmark target.
+ *
+ * Writing N to /sys/module/klp_bench/parameters/run calls klp_bench_target()
+ * N times in a tight loop and logs the time it took:
+ *	"klp_bench: calls=N ns=T"
+ * With QEMU's -icount the time is proportional to the instructions run.
+ *
+ * Writing Y to .../parameters/traced attaches one ftrace_ops with an empty
+ * callback to klp_bench_target(): the cost of one ftrace user, alone or next
+ * to a livepatch.
+ *
+ * "sleepers" kthreads sleep in klp_bench_sleep() for the transition
+ * benchmark; they are not in any patched function.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/ftrace.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+/* The function every call-cost figure is about. */
+static noinline __noclone int klp_bench_target(int x)
+{
+	/* Not a pure function: the compiler must make every call. */
+	asm volatile("" ::: "memory");
+	return x + 1;
+}
+
+static int run_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int i, calls;
+	u64 start, end;
+	int ret, sum = 0;
+
+	ret = kstrtouint(val, 0, &calls);
+	if (ret)
+		return ret;
+
+	start = ktime_get_ns();
+	for (i = 0; i < calls; i++)
+		sum += klp_bench_target(i);
+	end = ktime_get_ns();
+
+	pr_info("calls=%u ns=%llu sum=%d\n", calls, end - start, sum);
+	return 0;
+}
+
+static const struct kernel_param_ops run_ops = {
+	.set = run_set,
+};
+module_param_cb(run, &run_ops, NULL, 0200);
+MODULE_PARM_DESC(run, "call klp_bench_target() this many times and log the time");
+
+static void klp_bench_ops_func(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+}
+
+static struct ftrace_ops klp_bench_ops = {
+	.func = klp_bench_ops_func,
+};
+
+static bool traced;
+
+static int traced_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long ip = (unsigned long)klp_bench_target;
+	bool on;
+	int ret;
+
+	ret = kstrtobool(val, &on);
+	if (ret || on == traced)
+		return ret;
+
+	if (on) {
+		ret = ftrace_set_filter_ip(&klp_bench_ops, ip, 0, 1);
+		if (!ret)
+			ret = register_ftrace_function(&klp_bench_ops);
+	} else {
+		ret = unregister_ftrace_function(&klp_bench_ops);
+	}
+	if (!ret)
+		traced = on;
+	return ret;
+}
+
+static const struct kernel_param_ops traced_ops = {
+	.set = traced_set,
+	.get = param_get_bool,
+};
+module_param_cb(traced, &traced_ops, &traced, 0644);
+MODULE_PARM_DESC(traced, "an empty ftrace_ops on klp_bench_target()");
+
+static unsigned int sleepers;
+module_param(sleepers, uint, 0444);
+MODULE_PARM_DESC(sleepers, "kthreads that sleep outside any patched function");
+
+static DECLARE_WAIT_QUEUE_HEAD(klp_bench_wq);
+
+static noinline void klp_bench_sleep(void)
+{
+	wait_event_idle(klp_bench_wq, kthread_should_stop());
+}
+
+static int klp_bench_sleeper(void *data)
+{
+	klp_bench_sleep();
+	return 0;
+}
+
+static struct task_struct **threads;
+static unsigned int nr_threads;
+
+static void stop_threads(void)
+{
+	while (nr_threads)
+		kthread_stop(threads[--nr_threads]);
+	kvfree(threads);
+}
+
+static int klp_bench_init(void)
+{
+	struct task_struct *t;
+
+	threads = kvcalloc(sleepers, sizeof(*threads), GFP_KERNEL);
+	if (sleepers && !threads)
+		return -ENOMEM;
+
+	while (nr_threads < sleepers) {
+		t = kthread_run(klp_bench_sleeper, NULL, "klp_bench/%u", nr_threads);
+		if (IS_ERR(t)) {
+			stop_threads();
+			return PTR_ERR(t);
+		}
+		threads[nr_threads++] = t;
+	}
+	return 0;
+}
+
+static void klp_bench_exit(void)
+{
+	if (traced)
+		unregister_ftrace_function(&klp_bench_ops);
+	stop_threads();
+}
+
+module_init(klp_bench_init);
+module_exit(klp_bench_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Benchmark target for livepatch costs");

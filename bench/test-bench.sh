@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The livepatch benchmarks, run in the guest by "make bench" (full mode,
+# klp_harness.bench=full on the kernel command line) and by "make check"
+# (smoke mode: one small iteration, so that the benchmark does not rot).
+#
+# Each figure is printed as a line the host parses:
+#   BENCH call <scenario> <calls> <ns>
+#   BENCH transition <scenario> <tasks> <enable-ms> <disable-ms> <signals>
+. "$KLP_HARNESS_FUNCTIONS"
+
+mode=$(sed -n 's/.*klp_harness\.bench=\([a-z]*\).*/\1/p' /proc/cmdline)
+mode=${mode:-smoke}
+if [ "$mode" = full ]; then
+	CALLS=1000000 REPEAT=5 KTHREADS="0 100 1000" USERS=100
+else
+	CALLS=1000 REPEAT=1 KTHREADS="0 10" USERS=5
+fi
+P=/sys/module/klp_bench/parameters
+LP=/sys/kernel/livepatch/klp_bench_patch
+have_lp=no
+[ -d /sys/kernel/livepatch ] && [ -f klp_bench_patch.ko ] && have_lp=yes
+samples=/lib/modules/$(uname -r)/kernel/samples/ftrace
+
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# Whatever happens, leave no patch, module or helper process behind for the
+# tests that run after this one.
+pids=()
+cleanup() {
+	[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null
+	if [ -d "$LP" ]; then
+		echo 0 >"$LP/enabled"
+		while [ -d "$LP" ]; do sleep 0.1; done
+	fi
+	rmmod klp_bench_patch 2>/dev/null
+	echo N >"$P/traced" 2>/dev/null
+	rmmod klp_bench 2>/dev/null
+	reset_tracing
+}
+trap cleanup EXIT
+
+# call_cost(scenario): time CALLS calls of klp_bench_target(), REPEAT times
+call_cost() {
+	local r line
+	for r in $(seq "$REPEAT"); do
+		dmesg -C
+		echo "$CALLS" >"$P/run" || die "run failed ($1)"
+		line=$(dmesg | grep -o 'klp_bench: calls=[0-9]* ns=[0-9]*') ||
+			die "no result for $1"
+		line=${line#klp_bench: calls=}
+		echo "BENCH call $1 ${line%% ns=*} ${line##*ns=}"
+	done
+}
+
+lp_enable() {
+	insmod klp_bench_patch.ko || die "cannot load klp_bench_patch"
+	while [ "$(cat $LP/transition)" != 0 ]; do sleep 0.01; done
+}
+
+lp_disable() {
+	echo 0 >$LP/enabled
+	while [ -d $LP ]; do sleep 0.01; done
+	rmmod klp_bench_patch || die "cannot unload klp_bench_patch"
+}
+
+start_test "call cost of klp_bench_target() ($mode)"
+echo
+load_mod klp_bench.ko
+call_cost plain
+echo Y >"$P/traced" || die "cannot attach the ftrace_ops"
+call_cost ftrace-ops
+echo N >"$P/traced"
+reset_tracing
+echo klp_bench_target >"$TRACING/set_ftrace_filter"
+echo function_graph >"$TRACING/current_tracer"
+echo 1 >"$TRACING/tracing_on"
+call_cost fgraph
+reset_tracing
+if [ $have_lp = yes ]; then
+	lp_enable
+	call_cost livepatched
+	echo Y >"$P/traced"
+	call_cost livepatched+ftrace-ops
+	echo N >"$P/traced"
+	lp_disable
+fi
+unload_mod klp_bench
+# The ftrace-ops sample's own figures: no ops, and one ops, on its tracee.
+for n in 0 1; do
+	dmesg -C
+	insmod "$samples/ftrace-ops.ko" nr_function_calls="$CALLS" nr_ops_relevant=$n 2>/dev/null
+	line=$(dmesg | grep -o 'Attempted [0-9]* calls to tracee_relevant [^ ]* in [0-9]*ns') ||
+		die "the ftrace-ops sample printed no result"
+	set -- $line
+	echo "BENCH call ftrace-ops-sample-$n-ops $2 ${8%ns}"
+done
+echo ok
+
+[ $have_lp = yes ] || exit 0
+
+# transition(scenario): enable and disable the patch, timed; count the fake
+# signals the livepatch core needed.
+transition() {
+	local t0 t1 t2 tasks signals
+	tasks=$(ls -d /proc/[0-9]*/task/[0-9]* | wc -l)
+	dmesg -C
+	t0=$(ms)
+	lp_enable
+	t1=$(ms)
+	lp_disable
+	t2=$(ms)
+	signals=$(dmesg | grep -c 'signaling remaining tasks')
+	echo "BENCH transition $1 $tasks $((t1 - t0)) $((t2 - t1)) $signals"
+	[ "$signals" = 0 ] || die "$1: the transition needed fake signals"
+}
+
+start_test "transition latency ($mode)"
+echo
+for n in $KTHREADS; do
+	load_mod klp_bench.ko sleepers="$n"
+	transition "kthreads-$n"
+	unload_mod klp_bench
+done
+
+load_mod klp_bench.ko
+for i in 1 2; do
+	bash -c 'while :; do :; done' &
+	pids+=($!)
+done
+transition busy-user-2
+kill "${pids[@]}"
+pids=()
+for i in $(seq "$USERS"); do
+	sleep 1000 &
+	pids+=($!)
+done
+transition "sleeping-user-$USERS"
+kill "${pids[@]}"
+wait 2>/dev/null
+unload_mod klp_bench
+echo ok

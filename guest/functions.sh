@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for guest tests (make guest-test DIR=...), in the style of
+# tools/testing/selftests/livepatch/functions.sh.  A test script sources
+# this with:   . "$KLP_HARNESS_FUNCTIONS"
+# then calls start_test, and exits 0 (pass), 1 (fail) or 4 (skip).
+
+ksft_skip=4
+
+# log(msg): write a marker into the kernel log
+log() {
+	echo "$1" >/dev/kmsg
+}
+
+die() {
+	log "ERROR: ${1%%$'\n'*}"
+	echo "ERROR: $1" >&2
+	exit 1
+}
+
+# start_test(name): print the test's title and mark the kernel log
+start_test() {
+	echo -n "TEST: $1 ... "
+	log "===== TEST: $1 ====="
+}
+
+# load_mod(path.ko, params...)
+load_mod() {
+	local ko=$1; shift
+	insmod "$ko" "$@" || die "failed to load $ko"
+}
+
+# unload_mod(name)
+unload_mod() {
+	rmmod "$1" || die "failed to unload $1"
+	[ ! -e "/sys/module/$1" ] || die "$1 still loaded after rmmod"
+}
+
+# tracing helpers: reset_tracing, then trace_function FUNC runs the function
+# tracer on FUNC only.
+TRACING=/sys/kernel/tracing
+reset_tracing() {
+	echo 0 >"$TRACING/tracing_on"
+	echo nop >"$TRACING/current_tracer"
+	: >"$TRACING/set_ftrace_filter"
+	: >"$TRACING/trace"
+}
+
+trace_function() {
+	reset_tracing
+	echo "$1" >"$TRACING/set_ftrace_filter" || die "cannot trace $1"
+	echo function >"$TRACING/current_tracer"
+	echo 1 >"$TRACING/tracing_on"
+}
+
+# assert_trace_has(regex, what): the trace buffer has a line matching regex
+assert_trace_has() {
+	grep -qE "$1" "$TRACING/trace" ||
+		die "$2: no line matching '$1' in the trace:
+$(grep -v '^#' "$TRACING/trace" | head -n 20)"
+}

@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# bench.sh: what livepatch costs on arm64, side by side with the base kernel.
+#
+# Builds the default kernel with the series and the base 6.12 kernel without
+# it (same fragments, less configs/needs-series), boots each under
+# QEMU -icount shift=0 on the "max" CPU (PAC and BTI, one vCPU thread: with
+# icount, guest time counts instructions) and runs bench/test-bench.sh in
+# full mode. Writes out/bench/{results.json,calls.csv,transitions.csv,
+# table.txt,transition.png}.
+. "$(dirname "$0")/lib.sh"
+
+cpu=${CPU:-max}
+outdir=$OUT/bench
+mkdir -p "$outdir"
+
+"$TOP/harness/setup.sh"
+command -v gnuplot >/dev/null || {
+	stage "bench: installing gnuplot-nox"
+	DEBIAN_FRONTEND=noninteractive run_logged "$LOGS/apt.log" \
+		apt-get install -y -q --no-install-recommends gnuplot-nox
+}
+"$TOP/harness/base.sh"
+
+sizes=$outdir/sizes.txt
+: >"$sizes"
+logs=()
+for kernel in series base; do
+	SOURCE=$kernel "$TOP/harness/build.sh" default
+	b=$(SOURCE=$kernel build_dir default)
+	SOURCE=$kernel RUN_TAG=bench COLLECTIONS=bench QEMU_EXTRA="-icount shift=0" \
+		KLP_APPEND="klp_harness.bench=full" GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800} \
+		"$TOP/harness/guest.sh" test default "$cpu" "$TOP/bench" ||
+		die "the $kernel benchmark run failed (out/runs/$(basename "$b")-$cpu-bench/console.log)"
+	cp "$OUT/runs/$(basename "$b")-$cpu-bench/console.log" "$outdir/console-$kernel.log"
+	logs+=("$kernel=$outdir/console-$kernel.log")
+	printf 'vmlinux-.text %s %s\n' "$kernel" \
+		"$(${CROSS_COMPILE}size -A "$b/vmlinux" | awk '$1 == ".text" {print $2}')" >>"$sizes"
+	printf 'klp_bench.ko-.text %s %s\n' "$kernel" \
+		"$(${CROSS_COMPILE}size -A "$OUT/guest-tests/$(basename "$b")/bench/klp_bench.ko" |
+		   awk '$1 == ".text" {print $2}')" >>"$sizes"
+done
+
+stage "bench: report (raw data in out/bench/)"
+python3 "$TOP/harness/bench_report.py" "$outdir" "${logs[@]}" --sizes "$sizes" \
+	--timings "$LOGS/check-timings.tsv" --plot

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the BENCH lines of benchmark console logs into a table, raw data and
+a plot.
+
+usage: bench_report.py OUTDIR KERNEL=CONSOLE_LOG... [--sizes FILE]
+                       [--timings FILE] [--plot]
+
+KERNEL names the kernel a console log comes from (for instance "series" and
+"base").  Writes OUTDIR/results.json and OUTDIR/calls.csv and
+OUTDIR/transitions.csv, and with --plot OUTDIR/transition.png (gnuplot).
+"""
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+LINE = re.compile(r'BENCH (call|transition) (.*)$')
+
+
+def parse(path):
+    calls, transitions = {}, {}
+    with open(path, errors='replace') as f:
+        for raw in f:
+            m = LINE.search(raw.replace('\r', '').strip())
+            if not m:
+                continue
+            fields = m.group(2).split()
+            if m.group(1) == 'call' and len(fields) == 3:
+                name, n, ns = fields[0], int(fields[1]), int(fields[2])
+                calls.setdefault(name, []).append(ns / n)
+            elif m.group(1) == 'transition' and len(fields) == 5:
+                name, tasks, en, dis, sig = fields
+                transitions.setdefault(name, []).append(
+                    {'tasks': int(tasks), 'enable_ms': int(en),
+                     'disable_ms': int(dis), 'signals': int(sig)})
+    return calls, transitions
+
+
+def summary(values):
+    return {'median': statistics.median(values), 'min': min(values),
+            'max': max(values), 'n': len(values)}
+
+
+CALL_ORDER = ['plain', 'livepatched', 'ftrace-ops', 'fgraph',
+              'livepatched+ftrace-ops', 'ftrace-ops-sample-0-ops',
+              'ftrace-ops-sample-1-ops']
+
+
+def build(kernels, sizes, timings):
+    data = {'calls': {}, 'transitions': {}, 'sizes': sizes, 'timings': timings}
+    for kernel, (calls, transitions) in kernels.items():
+        data['calls'][kernel] = {k: summary(v) | {'raw': v} for k, v in calls.items()}
+        data['transitions'][kernel] = transitions
+    return data
+
+
+def table(data):
+    out = []
+    kernels = list(data['calls'])
+    out.append('Call cost of one noinline function, ns per call under -icount shift=0 '
+               '(median [min..max]); ratio against the unpatched call of the same kernel')
+    hdr = f'  {"scenario":<26}' + ''.join(f'{k:>36}' for k in kernels)
+    out.append(hdr)
+    names = [n for n in CALL_ORDER if any(n in data['calls'][k] for k in kernels)]
+    for name in names:
+        row = f'  {name:<26}'
+        for k in kernels:
+            c = data['calls'][k].get(name)
+            plain = data['calls'][k].get('plain')
+            if not c:
+                row += f'{"-":>36}'
+                continue
+            ratio = ''
+            if plain and not name.startswith('ftrace-ops-sample'):
+                ratio = f' x{c["median"] / plain["median"]:.2f}'
+            cell = f'{c["median"]:.1f} [{c["min"]:.1f}..{c["max"]:.1f}]{ratio}'
+            row += f'{cell:>36}'
+        out.append(row)
+    for k in kernels:
+        tr = data['transitions'].get(k)
+        if not tr:
+            continue
+        out.append('')
+        out.append(f'Transition latency ({k} kernel), ms (median of runs); '
+                   'fake signals needed')
+        out.append(f'  {"scenario":<22}{"tasks":>7}{"enable":>9}{"disable":>9}{"signals":>9}')
+        for name, runs in tr.items():
+            out.append(f'  {name:<22}{runs[0]["tasks"]:>7}'
+                       f'{statistics.median(r["enable_ms"] for r in runs):>9.0f}'
+                       f'{statistics.median(r["disable_ms"] for r in runs):>9.0f}'
+                       f'{sum(r["signals"] for r in runs):>9}')
+    if data['sizes']:
+        out.append('')
+        out.append('Text size, bytes')
+        out.append(f'  {"object":<28}' + ''.join(f'{k:>14}' for k in kernels) + '     ratio')
+        for obj, per in data['sizes'].items():
+            vals = [per.get(k) for k in kernels]
+            row = f'  {obj:<28}' + ''.join(f'{v if v is not None else "-":>14}' for v in vals)
+            if len(vals) == 2 and all(vals):
+                row += f'  {vals[0] / vals[1]:>8.4f}'
+            out.append(row)
+    if data['timings']:
+        out.append('')
+        out.append('Harness: the last make check, seconds by stage')
+        for stage, secs in data['timings']:
+            out.append(f'  {stage:<28}{secs:>6}')
+    return out
+
+
+def write_csv(outdir, data):
+    with open(os.path.join(outdir, 'calls.csv'), 'w') as f:
+        f.write('kernel,scenario,ns_per_call\n')
+        for k, calls in data['calls'].items():
+            for name, c in calls.items():
+                for v in c['raw']:
+                    f.write(f'{k},{name},{v:.3f}\n')
+    with open(os.path.join(outdir, 'transitions.csv'), 'w') as f:
+        f.write('kernel,scenario,tasks,enable_ms,disable_ms,signals\n')
+        for k, tr in data['transitions'].items():
+            for name, runs in tr.items():
+                for r in runs:
+                    f.write(f'{k},{name},{r["tasks"]},{r["enable_ms"]},'
+                            f'{r["disable_ms"]},{r["signals"]}\n')
+
+
+def plot(outdir, data):
+    points = []
+    for k, tr in data['transitions'].items():
+        for name, runs in tr.items():
+            if name.startswith('kthreads-'):
+                for r in runs:
+                    points.append((r['tasks'], r['enable_ms'], r['disable_ms']))
+    if not points:
+        return None
+    dat = os.path.join(outdir, 'transition.dat')
+    with open(dat, 'w') as f:
+        for p in sorted(points):
+            f.write(f'{p[0]} {p[1]} {p[2]}\n')
+    png = os.path.join(outdir, 'transition.png')
+    script = f'''set terminal png size 800,500
+set output "{png}"
+set title "Livepatch transition latency against the number of tasks (QEMU -icount shift=0)"
+set xlabel "tasks in the guest (sleeping kthreads added: 0, 100, 1000)"
+set ylabel "ms"
+set key left top
+set grid
+plot "{dat}" using 1:2 with linespoints title "enable -> transition done", \\
+     "{dat}" using 1:3 with linespoints title "disable -> patch removed"
+'''
+    subprocess.run(['gnuplot'], input=script, text=True, check=True)
+    return png
+
+
+def main(argv):
+    args = argv[1:]
+    outdir = args.pop(0)
+    sizes, timings, want_plot = {}, [], False
+    kernels = {}
+    while args:
+        a = args.pop(0)
+        if a == '--sizes':
+            with open(args.pop(0)) as f:
+                for line in f:
+                    obj, kernel, size = line.split()
+                    sizes.setdefault(obj, {})[kernel] = int(size)
+        elif a == '--timings':
+            path = args.pop(0)
+            if os.path.exists(path):
+                with open(path) as f:
+                    timings = [(s, int(n)) for s, n in (l.split('\t') for l in f if '\t' in l)]
+        elif a == '--plot':
+            want_plot = True
+        else:
+            kernel, path = a.split('=', 1)
+            kernels[kernel] = parse(path)
+    os.makedirs(outdir, exist_ok=True)
+    data = build(kernels, sizes, timings)
+    with open(os.path.join(outdir, 'results.json'), 'w') as f:
+        json.dump(data, f, indent=1)
+    write_csv(outdir, data)
+    lines = table(data)
+    if want_plot:
+        png = plot(outdir, data)
+        if png:
+            lines.append('')
+            lines.append(f'Plot: {os.path.relpath(png)}')
+    print('\n'.join(lines))
+    with open(os.path.join(outdir, 'table.txt'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# build.sh PROFILE: configure and build the kernel of a profile, its
+# modules, the kselftests listed in configs/kselftests, and the external
+# module build directory that goes into the guest.
+#
+# SOURCE=series (default) builds base + patches/; SOURCE=tree builds the
+# work tree (make tree) as it is, for quick iteration on the series;
+# SOURCE=base builds the base without the series, from the same fragments
+# less the symbols listed in configs/needs-series, and no kselftests.
+. "$(dirname "$0")/lib.sh"
+
+profile=${1:?usage: build.sh PROFILE}
+[ -f "$TOP/configs/profiles/$profile" ] || die "no kernel profile '$profile' in configs/profiles/"
+
+src=$(source_dir)
+b=$(build_dir "$profile")
+name=$(basename "$b")
+mkdir -p "$b"
+
+case ${SOURCE:-series} in
+series) "$TOP/harness/series.sh" sync ;;
+base)   "$TOP/harness/series.sh" sync-base ;;
+tree)   [ -d "$TREE/.git" ] || die "SOURCE=tree but there is no work tree (run: make tree)" ;;
+esac
+
+frags=()
+while read -r f; do
+	case $f in ''|'#'*) continue ;; esac
+	frags+=("$TOP/configs/$f.config")
+done <"$TOP/configs/profiles/$profile"
+for f in ${KLP_EXTRA_CONFIG:-}; do
+	frags+=("$f")
+done
+if [ "${SOURCE:-series}" = base ]; then
+	# The same fragments without what only exists with the series.
+	drop=$(sed -e 's/#.*//' "$TOP/configs/needs-series" | xargs | tr ' ' '|')
+	mkdir -p "$b/fragments"
+	for i in "${!frags[@]}"; do
+		grep -vE "^(# )?($drop)[= ]" "${frags[$i]}" >"$b/fragments/${frags[$i]##*/}" || true
+		frags[$i]=$b/fragments/${frags[$i]##*/}
+	done
+fi
+
+# -- configuration ------------------------------------------------------
+stamp=$( (cat "${frags[@]}"; echo "$src"; git -C "$src" rev-parse HEAD) | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$b/.klp-config-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$b/.config" ]; then
+	stage "config: $profile (${frags[*]##*/})"
+	log=$LOGS/config-$name.log
+	run_logged "$log" kmake "$src" "$b" tinyconfig
+	run_logged "$log.merge" env -C "$b" "$src/scripts/kconfig/merge_config.sh" \
+		-m -O "$b" "$b/.config" "${frags[@]}"
+	run_logged "$log.olddef" kmake "$src" "$b" olddefconfig
+	python3 "$TOP/harness/verify_config.py" "$b/.config" "${frags[@]}" ||
+		die "kernel profile '$profile': fix configs/ (full log: $log.merge)"
+	echo "$stamp" >"$b/.klp-config-stamp"
+fi
+
+# -- kernel and modules ---------------------------------------------------
+stage "build: $name kernel and modules (log: out/logs/build-$name.log)"
+run_logged "$LOGS/build-$name.log" kmake "$src" "$b" Image modules
+krel=$(cat "$b/include/config/kernel.release")
+info "build: $krel, Image $(( $(stat -c %s "$b/arch/arm64/boot/Image") / 1024 )) KiB"
+
+stg=$b/staging
+rm -rf "$stg/modroot"
+mkdir -p "$stg/modroot"
+run_logged "$LOGS/modules_install-$name.log" kmake "$src" "$b" \
+	INSTALL_MOD_PATH="$stg/modroot" INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install
+rm -f "$stg/modroot/lib/modules/$krel/build"
+
+# The external module build directory, as a linux-headers package has it:
+# the guest's /lib/modules/$(uname -r)/build.  Remade when the kernel is.
+if [ ! -f "$stg/extmod.stamp" ] || [ "$b/vmlinux" -nt "$stg/extmod.stamp" ]; then
+	stage "build: $profile external module build directory"
+	rm -rf "$stg/extmod"
+	run_logged "$LOGS/extmod-$name.log" env -C "$b" srctree="$src" SRCARCH=arm64 \
+		CC="${CROSS_COMPILE}gcc" HOSTCC=gcc \
+		MAKE=make MAKEFLAGS="-j$JOBS" \
+		sh "$src/scripts/package/install-extmod-build" "$stg/extmod"
+	touch "$stg/extmod.stamp"
+fi
+
+# -- kselftests -----------------------------------------------------------
+targets=$(sed -e 's/#.*//' "$TOP/configs/kselftests" | xargs)
+[ "${SOURCE:-series}" != base ] || targets=
+rm -rf "$stg/kselftest"
+if [ -n "$targets" ]; then
+	stage "build: kselftests ($targets) against $b"
+	# No O= here: it breaks the test_modules sub-make.  KDIR points at the build.
+	run_logged "$LOGS/kselftest-$name.log" make -C "$src/tools/testing/selftests" \
+		ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" CC="${CROSS_COMPILE}gcc" \
+		TARGETS="$targets" KDIR="$b" INSTALL_PATH="$stg/kselftest" -j"$JOBS" install
+else
+	# The kselftest runner itself, with an empty list.
+	mkdir -p "$stg/kselftest/kselftest"
+	cp "$src/tools/testing/selftests/run_kselftest.sh" "$stg/kselftest/"
+	cp "$src/tools/testing/selftests/kselftest/"{runner.sh,prefix.pl,ktap_helpers.sh} \
+		"$stg/kselftest/kselftest/" 2>/dev/null || true
+	: >"$stg/kselftest/kselftest-list.txt"
+fi
+echo "$krel" >"$stg/kernel.release"
+info "build: $name done; KDIR=$b"
