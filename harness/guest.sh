@@ -117,7 +117,7 @@ test)
 	rm -f "$run_dir/results.tsv"
 	rc=0
 	python3 "$TOP/harness/qemu_run.py" "${args[@]}" --log "$run_dir/console.log" \
-		--results "$run_dir/results.tsv" --timeout "${GUEST_TIMEOUT:-900}" \
+		--results "$run_dir/results.tsv" --timeout "${GUEST_TIMEOUT:-1800}" \
 		--show "${SHOW:-none}" || rc=$?
 	if [ -n "${RESULTS_OUT:-}" ]; then
 		cp "$run_dir/results.tsv" "$RESULTS_OUT"
