@@ -70,6 +70,7 @@ shell: base
 
 ## host-test       only the harness's host tests
 host-test:
+	@bash $(H)/setup.sh && bash $(H)/base.sh && bash $(H)/series.sh sync
 	@python3 tests/host/run.py
 
 ## clean           remove out/ (builds, logs, runs); keeps the cache and work/

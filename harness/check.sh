@@ -25,6 +25,10 @@ fail_row() {	# fail_row FILE GROUP TEST DETAIL
 timed setup "$TOP/harness/setup.sh"
 timed base "$TOP/harness/base.sh"
 
+# The host tests of the series' host tools use its source.
+timed series-sync "$TOP/harness/series.sh" sync ||
+	fail_row 00-sync.tsv series "series applies to the base" "see above"
+
 stage "host tests (log: out/logs/host-tests.log)"
 timed host-tests python3 "$TOP/tests/host/run.py" "$RESULTS/00-host.tsv" \
 	>"$LOGS/host-tests.log" 2>&1 || info "host tests: failures (see out/logs/host-tests.log)"
