@@ -52,8 +52,17 @@ dirs+=("$TOP/bench")
 n=10
 built=" "
 broken=" "
-while read -r profile cpu; do
+while read -r profile cpu opts; do
 	case $profile in ''|'#'*) continue ;; esac
+	tag= append= only=
+	for o in $opts; do
+		case $o in
+		tag=*)    tag=${o#tag=} ;;
+		append=*) append=${o#append=} ;;
+		only=*)   only=${o#only=} ;;
+		*)        die "configs/check-runs: unknown option '$o'" ;;
+		esac
+	done
 	n=$((n + 1))
 	if [[ $built != *" $profile "* && $broken != *" $profile "* ]]; then
 		if timed "build-$profile" "$TOP/harness/build.sh" "$profile"; then
@@ -65,10 +74,12 @@ while read -r profile cpu; do
 		fi
 	fi
 	[[ $built == *" $profile "* ]] || continue
-	RESULTS_OUT=$RESULTS/$n-$profile-$cpu.tsv timed "guest-$profile-$cpu" \
+	run=$profile-$cpu${tag:+-$tag}
+	RESULTS_OUT=$RESULTS/$n-$run.tsv RUN_TAG=$tag KLP_APPEND=${append//,/ } \
+		COLLECTIONS=$only timed "guest-$run" \
 		"$TOP/harness/guest.sh" test "$profile" "$cpu" "${dirs[@]}" || true
-	[ -s "$RESULTS/$n-$profile-$cpu.tsv" ] ||
-		fail_row "$n-$profile-$cpu.tsv" "$profile/$cpu" "guest run" "no results recorded"
+	[ -s "$RESULTS/$n-$run.tsv" ] ||
+		fail_row "$n-$run.tsv" "$profile/$cpu${tag:+/$tag}" "guest run" "no results recorded"
 done <"$TOP/configs/check-runs"
 
 echo
