@@ -7,6 +7,7 @@
 # Each figure is printed as a line the host parses:
 #   BENCH call <scenario> <calls> <ns>
 #   BENCH transition <scenario> <tasks> <enable-ms> <disable-ms> <signals>
+#   BENCH load <scenario> <livepatch-relocations> <ms>
 . "$KLP_HARNESS_FUNCTIONS"
 
 mode=$(sed -n 's/.*klp_harness\.bench=\([a-z]*\).*/\1/p' /proc/cmdline)
@@ -20,6 +21,8 @@ P=/sys/module/klp_bench/parameters
 LP=/sys/kernel/livepatch/klp_bench_patch
 have_lp=no
 [ -d /sys/kernel/livepatch ] && [ -f klp_bench_patch.ko ] && have_lp=yes
+# klp_bench_rela.ko: 2000 livepatch relocations for vmlinux, 2000 for klp_bench
+RELAS=2000
 samples=/lib/modules/$(uname -r)/kernel/samples/ftrace
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -29,11 +32,13 @@ ms() { echo $(( $(date +%s%N) / 1000000 )); }
 pids=()
 cleanup() {
 	[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null
-	if [ -d "$LP" ]; then
-		echo 0 >"$LP/enabled"
-		while [ -d "$LP" ]; do sleep 0.1; done
-	fi
-	rmmod klp_bench_patch 2>/dev/null
+	for lp in klp_bench_patch klp_bench_rela; do
+		if [ -d "/sys/kernel/livepatch/$lp" ]; then
+			echo 0 >"/sys/kernel/livepatch/$lp/enabled"
+			while [ -d "/sys/kernel/livepatch/$lp" ]; do sleep 0.1; done
+		fi
+		rmmod $lp 2>/dev/null
+	done
 	echo N >"$P/traced" 2>/dev/null
 	rmmod klp_bench 2>/dev/null
 	reset_tracing
@@ -53,15 +58,19 @@ call_cost() {
 	done
 }
 
+# lp_enable([livepatch]), lp_disable([livepatch]): load a livepatch and wait
+# for its transition; disable it, wait until it is gone, unload it
 lp_enable() {
-	insmod klp_bench_patch.ko || die "cannot load klp_bench_patch"
-	while [ "$(cat $LP/transition)" != 0 ]; do sleep 0.01; done
+	local lp=${1:-klp_bench_patch}
+	insmod $lp.ko || die "cannot load $lp"
+	while [ "$(cat /sys/kernel/livepatch/$lp/transition)" != 0 ]; do sleep 0.01; done
 }
 
 lp_disable() {
-	echo 0 >$LP/enabled
-	while [ -d $LP ]; do sleep 0.01; done
-	rmmod klp_bench_patch || die "cannot unload klp_bench_patch"
+	local lp=${1:-klp_bench_patch}
+	echo 0 >/sys/kernel/livepatch/$lp/enabled
+	while [ -d /sys/kernel/livepatch/$lp ]; do sleep 0.01; done
+	rmmod $lp || die "cannot unload $lp"
 }
 
 start_test "call cost of klp_bench_target() ($mode)"
@@ -99,20 +108,22 @@ echo ok
 
 [ $have_lp = yes ] || exit 0
 
-# transition(scenario): enable and disable the patch, timed; count the fake
-# signals the livepatch core needed.
+# transition(scenario): enable and disable the patch, timed, REPEAT times;
+# count the fake signals the livepatch core needed.
 transition() {
-	local t0 t1 t2 tasks signals
-	tasks=$(ls -d /proc/[0-9]*/task/[0-9]* | wc -l)
-	dmesg -C
-	t0=$(ms)
-	lp_enable
-	t1=$(ms)
-	lp_disable
-	t2=$(ms)
-	signals=$(dmesg | grep -c 'signaling remaining tasks')
-	echo "BENCH transition $1 $tasks $((t1 - t0)) $((t2 - t1)) $signals"
-	[ "$signals" = 0 ] || die "$1: the transition needed fake signals"
+	local t0 t1 t2 tasks signals r
+	for r in $(seq "$REPEAT"); do
+		tasks=$(ls -d /proc/[0-9]*/task/[0-9]* | wc -l)
+		dmesg -C
+		t0=$(ms)
+		lp_enable
+		t1=$(ms)
+		lp_disable
+		t2=$(ms)
+		signals=$(dmesg | grep -c 'signaling remaining tasks')
+		echo "BENCH transition $1 $tasks $((t1 - t0)) $((t2 - t1)) $signals"
+		[ "$signals" = 0 ] || die "$1: the transition needed fake signals"
+	done
 }
 
 start_test "transition latency ($mode)"
@@ -139,4 +150,31 @@ transition "sleeping-user-$USERS"
 kill "${pids[@]}"
 wait 2>/dev/null
 unload_mod klp_bench
+echo ok
+
+# load_ms(module): load a module, print how long insmod took
+load_ms() {
+	local t0
+	t0=$(ms)
+	insmod "$1.ko" || die "cannot load $1"
+	echo $(( $(ms) - t0 ))
+}
+
+# The cost of livepatch relocations: loading a livepatch without them and
+# one with RELAS for vmlinux (applied as it loads), then loading the module
+# they patch while each is there (klp_bench_rela has RELAS for it, applied
+# through the text patching code).
+start_test "load cost of livepatch relocations ($mode)"
+echo
+for r in $(seq "$REPEAT"); do
+	for lp in klp_bench_patch klp_bench_rela; do
+		n=0
+		[ $lp = klp_bench_rela ] && n=$RELAS
+		echo "BENCH load livepatch-$n-vmlinux-relocs $n $(load_ms $lp)"
+		while [ "$(cat /sys/kernel/livepatch/$lp/transition)" != 0 ]; do sleep 0.01; done
+		echo "BENCH load target-with-$n-late-relocs $n $(load_ms klp_bench)"
+		rmmod klp_bench || die "cannot unload klp_bench"
+		lp_disable $lp
+	done
+done
 echo ok

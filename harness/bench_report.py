@@ -17,11 +17,11 @@ import statistics
 import subprocess
 import sys
 
-LINE = re.compile(r'BENCH (call|transition) (.*)$')
+LINE = re.compile(r'BENCH (call|transition|load) (.*)$')
 
 
 def parse(path):
-    calls, transitions = {}, {}
+    calls, transitions, loads = {}, {}, {}
     with open(path, errors='replace') as f:
         for raw in f:
             m = LINE.search(raw.replace('\r', '').strip())
@@ -36,7 +36,10 @@ def parse(path):
                 transitions.setdefault(name, []).append(
                     {'tasks': int(tasks), 'enable_ms': int(en),
                      'disable_ms': int(dis), 'signals': int(sig)})
-    return calls, transitions
+            elif m.group(1) == 'load' and len(fields) == 3:
+                name, relocs, ms = fields[0], int(fields[1]), int(fields[2])
+                loads.setdefault(name, {'relocs': relocs, 'ms': []})['ms'].append(ms)
+    return calls, transitions, loads
 
 
 def summary(values):
@@ -50,10 +53,14 @@ CALL_ORDER = ['plain', 'livepatched', 'ftrace-ops', 'fgraph',
 
 
 def build(kernels, sizes, timings):
-    data = {'calls': {}, 'transitions': {}, 'sizes': sizes, 'timings': timings}
-    for kernel, (calls, transitions) in kernels.items():
+    data = {'calls': {}, 'transitions': {}, 'loads': {}, 'sizes': sizes,
+            'timings': timings}
+    for kernel, (calls, transitions, loads) in kernels.items():
         data['calls'][kernel] = {k: summary(v) | {'raw': v} for k, v in calls.items()}
         data['transitions'][kernel] = transitions
+        if loads:
+            data['loads'][kernel] = {k: summary(v['ms']) | {'relocs': v['relocs'], 'raw': v['ms']}
+                                     for k, v in loads.items()}
     return data
 
 
@@ -84,14 +91,36 @@ def table(data):
         if not tr:
             continue
         out.append('')
-        out.append(f'Transition latency ({k} kernel), ms (median of runs); '
-                   'fake signals needed')
-        out.append(f'  {"scenario":<22}{"tasks":>7}{"enable":>9}{"disable":>9}{"signals":>9}')
+        out.append(f'Transition latency ({k} kernel), ms, median [min..max] of '
+                   f'{len(next(iter(tr.values())))} runs; fake signals needed')
+        out.append(f'  {"scenario":<22}{"tasks":>7}{"enable":>20}{"disable":>20}{"signals":>9}')
+
+        def cell(values):
+            return f'{statistics.median(values):.0f} [{min(values)}..{max(values)}]'
         for name, runs in tr.items():
             out.append(f'  {name:<22}{runs[0]["tasks"]:>7}'
-                       f'{statistics.median(r["enable_ms"] for r in runs):>9.0f}'
-                       f'{statistics.median(r["disable_ms"] for r in runs):>9.0f}'
+                       f'{cell([r["enable_ms"] for r in runs]):>20}'
+                       f'{cell([r["disable_ms"] for r in runs]):>20}'
                        f'{sum(r["signals"] for r in runs):>9}')
+    for k, loads in data['loads'].items():
+        out.append('')
+        out.append(f'Load cost of livepatch relocations ({k} kernel), ms of insmod, '
+                   'median [min..max]')
+        out.append(f'  {"scenario":<32}{"relocations":>12}{"ms":>16}')
+        for name, c in loads.items():
+            ms = f'{c["median"]:.0f} [{c["min"]}..{c["max"]}]'
+            out.append(f'  {name:<32}{c["relocs"]:>12}{ms:>16}')
+        for kind, what in (('livepatch-{}-vmlinux-relocs',
+                            'a relocation for vmlinux, applied as the livepatch loads'),
+                           ('target-with-{}-late-relocs',
+                            'a late relocation, applied as the patched module loads')):
+            with_r = [c for n, c in loads.items()
+                      if n == kind.format(c['relocs']) and c['relocs']]
+            without = loads.get(kind.format(0))
+            if with_r and without:
+                c = with_r[0]
+                us = (c['median'] - without['median']) * 1000 / c['relocs']
+                out.append(f'  {what}: {us:.1f} us')
     if data['sizes']:
         out.append('')
         out.append('Text size, bytes')

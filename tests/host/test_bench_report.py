@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Host tests of harness/bench_report.py: BENCH lines to the table."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPORT = os.path.join(HERE, '..', '..', 'harness', 'bench_report.py')
+
+LOG = '''[ 1.0] # BENCH call plain 1000 11000
+# BENCH call plain 1000 11200
+# BENCH call livepatched 1000 112000
+# BENCH transition kthreads-0 54 1600 1200 0
+# BENCH transition kthreads-0 54 1700 1100 0
+# BENCH transition kthreads-0 54 1650 1000 0
+# BENCH load livepatch-0-vmlinux-relocs 0 80
+# BENCH load target-with-0-late-relocs 0 20
+# BENCH load livepatch-2000-vmlinux-relocs 2000 120
+# BENCH load target-with-2000-late-relocs 2000 70
+# BENCH load livepatch-0-vmlinux-relocs 0 82
+# BENCH load target-with-0-late-relocs 0 22
+# BENCH load livepatch-2000-vmlinux-relocs 2000 122
+# BENCH load target-with-2000-late-relocs 2000 72
+'''
+
+
+class BenchReportTest(unittest.TestCase):
+    def run_report(self, log):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'console.log')
+            with open(path, 'w') as f:
+                f.write(log)
+            out = subprocess.run([sys.executable, REPORT, d, 'series=' + path],
+                                 capture_output=True, text=True, check=True).stdout
+            with open(os.path.join(d, 'results.json')) as f:
+                return out, json.load(f)
+
+    def test_call_cost_median_and_ratio(self):
+        out, data = self.run_report(LOG)
+        self.assertEqual(data['calls']['series']['plain']['median'], 11.1)
+        self.assertIn('112.0 [112.0..112.0] x10.09', out)
+
+    def test_transitions_median_min_max_of_every_run(self):
+        out, _ = self.run_report(LOG)
+        row = [l for l in out.splitlines() if l.strip().startswith('kthreads-0')][0]
+        self.assertEqual(row.split()[1:], ['54', '1650', '[1600..1700]',
+                                           '1100', '[1000..1200]', '0'])
+        self.assertIn('median [min..max] of 3 runs', out)
+
+    def test_load_cost_and_cost_per_relocation(self):
+        out, data = self.run_report(LOG)
+        loads = data['loads']['series']
+        self.assertEqual(loads['livepatch-2000-vmlinux-relocs']['raw'], [120, 122])
+        self.assertEqual(loads['target-with-2000-late-relocs']['relocs'], 2000)
+        # (121 - 81) ms / 2000 and (71 - 21) ms / 2000
+        self.assertIn('a relocation for vmlinux, applied as the livepatch loads: 20.0 us', out)
+        self.assertIn('a late relocation, applied as the patched module loads: 25.0 us', out)
+
+    def test_no_load_lines_no_load_table(self):
+        out, data = self.run_report('# BENCH call plain 1000 11000\n')
+        self.assertEqual(data['loads'], {})
+        self.assertNotIn('Load cost', out)
+
+
+if __name__ == '__main__':
+    unittest.main()
