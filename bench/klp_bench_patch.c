@@ -43,4 +43,4 @@ module_init(klp_bench_patch_init);
 module_exit(klp_bench_patch_exit);
 MODULE_LICENSE("GPL");
 MODULE_INFO(livepatch, "Y");
-MODULE_DESCRIPTION("Livepatch of the benchmark target");
+MODULE_DESCRIPTION("Livepatch of the benchmark target, for " KBUILD_MODNAME);

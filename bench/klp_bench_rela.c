@@ -6,10 +6,10 @@
  * against klp_bench_target() of klp_bench, applied each time klp_bench loads,
  * through the text patching code.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/livepatch.h>
-#include <linux/module.h>
+/* The same livepatch of klp_bench_target() as klp_bench_patch.ko. */
+#include "klp_bench_patch.c"
+
 #include <linux/seq_file.h>
 
 KLP_SYMBOL(vmlinux, version_proc_show, 0);
@@ -35,42 +35,3 @@ asm(
 "	.size klp_bench_relocs, . - klp_bench_relocs\n"
 "	.popsection\n");
 
-static noinline int livepatch_klp_bench_target(int x)
-{
-	asm volatile("" ::: "memory");
-	return x + 1;
-}
-
-static struct klp_func funcs[] = {
-	{
-		.old_name = "klp_bench_target",
-		.new_func = livepatch_klp_bench_target,
-	}, {}
-};
-
-static struct klp_object objs[] = {
-	{
-		.name = "klp_bench",
-		.funcs = funcs,
-	}, {}
-};
-
-static struct klp_patch patch = {
-	.mod = THIS_MODULE,
-	.objs = objs,
-};
-
-static int klp_bench_rela_init(void)
-{
-	return klp_enable_patch(&patch);
-}
-
-static void klp_bench_rela_exit(void)
-{
-}
-
-module_init(klp_bench_rela_init);
-module_exit(klp_bench_rela_exit);
-MODULE_LICENSE("GPL");
-MODULE_INFO(livepatch, "Y");
-MODULE_DESCRIPTION("Livepatch with 4000 livepatch relocations, for the load-cost benchmark");

@@ -60,10 +60,14 @@ call_cost() {
 
 # lp_enable([livepatch]), lp_disable([livepatch]): load a livepatch and wait
 # for its transition; disable it, wait until it is gone, unload it
+lp_wait() {
+	while [ "$(cat /sys/kernel/livepatch/$1/transition)" != 0 ]; do sleep 0.01; done
+}
+
 lp_enable() {
 	local lp=${1:-klp_bench_patch}
 	insmod $lp.ko || die "cannot load $lp"
-	while [ "$(cat /sys/kernel/livepatch/$lp/transition)" != 0 ]; do sleep 0.01; done
+	lp_wait $lp
 }
 
 lp_disable() {
@@ -171,7 +175,7 @@ for r in $(seq "$REPEAT"); do
 		n=0
 		[ $lp = klp_bench_rela ] && n=$RELAS
 		echo "BENCH load livepatch-$n-vmlinux-relocs $n $(load_ms $lp)"
-		while [ "$(cat /sys/kernel/livepatch/$lp/transition)" != 0 ]; do sleep 0.01; done
+		lp_wait $lp
 		echo "BENCH load target-with-$n-late-relocs $n $(load_ms klp_bench)"
 		rmmod klp_bench || die "cannot unload klp_bench"
 		lp_disable $lp
