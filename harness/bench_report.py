@@ -4,11 +4,14 @@
 a plot.
 
 usage: bench_report.py OUTDIR KERNEL=CONSOLE_LOG... [--sizes FILE]
-                       [--timings FILE] [--plot]
+                       [--timings FILE] [--setup TEXT] [--compare JSON]
+                       [--plot]
 
 KERNEL names the kernel a console log comes from (for instance "series" and
 "base").  Writes OUTDIR/results.json and OUTDIR/calls.csv and
 OUTDIR/transitions.csv, and with --plot OUTDIR/transition.png (gnuplot).
+--setup says how the guest ran, --compare JSON adds how far each median is
+from the same median of an earlier results.json.
 """
 import json
 import os
@@ -139,6 +142,41 @@ def table(data):
     return out
 
 
+def medians(data):
+    """Every median figure of a results.json, by a name that says what it is"""
+    out = {}
+    for k, calls in data.get('calls', {}).items():
+        for name, c in calls.items():
+            out[f'call {k} {name}'] = c['median']
+    for k, tr in data.get('transitions', {}).items():
+        for name, runs in tr.items():
+            for what in ('enable_ms', 'disable_ms'):
+                out[f'transition {k} {name} {what[:-3]}'] = \
+                    statistics.median(r[what] for r in runs)
+    for k, loads in data.get('loads', {}).items():
+        for name, c in loads.items():
+            out[f'load {k} {name}'] = c['median']
+    return out
+
+
+def compare(data, prev, limit=2.0):
+    """Lines on how far each median is from the one of an earlier run"""
+    now, before = medians(data), medians(prev)
+    common = [n for n in now if n in before and before[n]]
+    if not common:
+        return ['Agreement with the previous run: no figure in common']
+    diffs = {n: abs(now[n] - before[n]) * 100 / before[n] for n in common}
+    worst = max(common, key=diffs.get)
+    over = [n for n in common if diffs[n] > limit]
+    out = [f'Agreement with the previous run: {len(common)} medians, '
+           f'{len(common) - len(over)} within {limit:g}%, largest difference '
+           f'{diffs[worst]:.2f}% ({worst})']
+    for n in over:
+        out.append(f'  over {limit:g}%: {n}: {before[n]:g} -> {now[n]:g} '
+                   f'({diffs[n]:.2f}%)')
+    return out
+
+
 def write_csv(outdir, data):
     with open(os.path.join(outdir, 'calls.csv'), 'w') as f:
         f.write('kernel,scenario,ns_per_call\n')
@@ -186,7 +224,7 @@ plot "{dat}" using 1:2 with linespoints title "enable -> transition done", \\
 def main(argv):
     args = argv[1:]
     outdir = args.pop(0)
-    sizes, timings, want_plot = {}, [], False
+    sizes, timings, want_plot, setup, prev = {}, [], False, None, None
     kernels = {}
     while args:
         a = args.pop(0)
@@ -202,15 +240,26 @@ def main(argv):
                     timings = [(s, int(n)) for s, n in (l.split('\t') for l in f if '\t' in l)]
         elif a == '--plot':
             want_plot = True
+        elif a == '--setup':
+            setup = args.pop(0)
+        elif a == '--compare':
+            path = args.pop(0)
+            if os.path.exists(path):
+                with open(path) as f:
+                    prev = json.load(f)
         else:
             kernel, path = a.split('=', 1)
             kernels[kernel] = parse(path)
     os.makedirs(outdir, exist_ok=True)
     data = build(kernels, sizes, timings)
+    if setup:
+        data['setup'] = setup
     with open(os.path.join(outdir, 'results.json'), 'w') as f:
         json.dump(data, f, indent=1)
     write_csv(outdir, data)
-    lines = table(data)
+    lines = ([f'Guest: {setup}', ''] if setup else []) + table(data)
+    if prev is not None:
+        lines += [''] + compare(data, prev)
     if want_plot:
         png = plot(outdir, data)
         if png:

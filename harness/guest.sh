@@ -12,6 +12,9 @@
 # Makefile for modules (built against the profile's kernel), an optional
 # kselftest "settings" file.  It runs as the kselftest collection named
 # after the directory.
+#
+# QEMU_EXTRA adds QEMU arguments, QEMU_SMP overrides the profile's vCPUs,
+# KLP_APPEND adds kernel command line arguments.
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:?usage: guest.sh test|demo|shell PROFILE CPU [DIR...]}
@@ -110,7 +113,7 @@ append+=" ${KLP_APPEND:-}"
 
 args=(--profile-conf "$conf" --kernel "$b/arch/arm64/boot/Image"
 	--initrd "$run_dir/initrd.cpio" --append "$append" --group "$profile/$cpu${RUN_TAG:+/$RUN_TAG}"
-	--extra "${QEMU_EXTRA:-}")
+	--extra "${QEMU_EXTRA:-}" --smp "${QEMU_SMP:-}")
 case $mode in
 test)
 	stage "guest: $profile kernel on $cpu: ${run:-nothing} (console: ${run_dir#"$TOP"/}/console.log)"

@@ -5,7 +5,7 @@
 usage: qemu_run.py --profile-conf qemu/max.conf --kernel Image --initrd I
                    --append ARGS --log console.log [--results out.tsv]
                    [--group NAME] [--timeout S] [--show all|user|none]
-                   [--interactive] [--extra "qemu args"]
+                   [--interactive] [--extra "qemu args"] [--smp N]
 """
 import argparse
 import os
@@ -36,7 +36,7 @@ def read_conf(path):
 
 def qemu_cmd(conf, a):
     cmd = ['qemu-system-aarch64', '-M', conf['machine'], '-cpu', conf['cpu'],
-           '-smp', conf.get('smp', '2'), '-m', conf.get('memory', '2048'),
+           '-smp', a.smp or conf.get('smp', '2'), '-m', conf.get('memory', '2048'),
            '-nographic', '-no-reboot', '-kernel', a.kernel, '-append', a.append]
     if a.initrd:
         cmd += ['-initrd', a.initrd]
@@ -124,6 +124,7 @@ def main():
     p.add_argument('--show', choices=('all', 'user', 'none'), default='none')
     p.add_argument('--interactive', action='store_true')
     p.add_argument('--extra')
+    p.add_argument('--smp', help="vCPUs, instead of the profile's smp=")
     sys.exit(run(p.parse_args()))
 
 

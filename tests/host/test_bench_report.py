@@ -28,13 +28,18 @@ LOG = '''[ 1.0] # BENCH call plain 1000 11000
 
 
 class BenchReportTest(unittest.TestCase):
-    def run_report(self, log):
+    def run_report(self, log, *extra, prev=None):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, 'console.log')
             with open(path, 'w') as f:
                 f.write(log)
-            out = subprocess.run([sys.executable, REPORT, d, 'series=' + path],
-                                 capture_output=True, text=True, check=True).stdout
+            args = [sys.executable, REPORT, d, 'series=' + path, *extra]
+            if prev is not None:
+                with open(os.path.join(d, 'prev.json'), 'w') as f:
+                    json.dump(prev, f)
+                args += ['--compare', os.path.join(d, 'prev.json')]
+            out = subprocess.run(args, capture_output=True, text=True,
+                                 check=True).stdout
             with open(os.path.join(d, 'results.json')) as f:
                 return out, json.load(f)
 
@@ -63,6 +68,34 @@ class BenchReportTest(unittest.TestCase):
         out, data = self.run_report('# BENCH call plain 1000 11000\n')
         self.assertEqual(data['loads'], {})
         self.assertNotIn('Load cost', out)
+
+    def test_setup_line_and_record(self):
+        out, data = self.run_report(LOG, '--setup', 'QEMU -smp 1')
+        self.assertTrue(out.startswith('Guest: QEMU -smp 1\n'))
+        self.assertEqual(data['setup'], 'QEMU -smp 1')
+
+    def test_compare_same_run_agrees(self):
+        _, first = self.run_report(LOG)
+        out, _ = self.run_report(LOG, prev=first)
+        self.assertIn('Agreement with the previous run: 8 medians, 8 within 2%, '
+                      'largest difference 0.00%', out)
+        self.assertNotIn('over 2%', out)
+
+    def test_compare_names_each_median_over_two_percent(self):
+        _, first = self.run_report(LOG)
+        # plain: median 11100 -> 11400 ns per 1000 calls (+2.70%);
+        # kthreads-0 disable: 1100 -> 1110 ms (+0.91%)
+        log = LOG.replace('plain 1000 11200', 'plain 1000 11800')
+        log = log.replace('54 1700 1100 0', '54 1700 1110 0')
+        out, _ = self.run_report(log, prev=first)
+        self.assertIn('8 medians, 7 within 2%, largest difference 2.70% '
+                      '(call series plain)', out)
+        self.assertIn('  over 2%: call series plain: 11.1 -> 11.4 (2.70%)', out)
+        self.assertNotIn('kthreads-0 disable (', out)
+
+    def test_compare_without_previous_run(self):
+        out, _ = self.run_report(LOG, '--compare', '/nonexistent/results.json')
+        self.assertNotIn('Agreement', out)
 
 
 if __name__ == '__main__':
