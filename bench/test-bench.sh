@@ -6,8 +6,8 @@
 #
 # Each figure is printed as a line the host parses:
 #   BENCH call <scenario> <calls> <ns>
-#   BENCH transition <scenario> <tasks> <enable-ms> <disable-ms> <signals>
-#   BENCH load <scenario> <livepatch-relocations> <ms>
+#   BENCH transition <scenario> <tasks> <enable-us> <disable-us> <signals>
+#   BENCH load <scenario> <livepatch-relocations> <us>
 . "$KLP_HARNESS_FUNCTIONS"
 
 mode=$(sed -n 's/.*klp_harness\.bench=\([a-z]*\).*/\1/p' /proc/cmdline)
@@ -25,7 +25,7 @@ have_lp=no
 RELAS=2000
 samples=/lib/modules/$(uname -r)/kernel/samples/ftrace
 
-ms() { echo $(( $(date +%s%N) / 1000000 )); }
+us() { echo $(( $(date +%s%N) / 1000 )); }
 
 # Whatever happens, leave no patch, module or helper process behind for the
 # tests that run after this one.
@@ -58,23 +58,40 @@ call_cost() {
 	done
 }
 
-# lp_enable([livepatch]), lp_disable([livepatch]): load a livepatch and wait
-# for its transition; disable it, wait until it is gone, unload it
+# lp_wait(livepatch): wait until its transition is done (or, after it was
+# disabled, until it is gone)
 lp_wait() {
-	while [ "$(cat /sys/kernel/livepatch/$1/transition)" != 0 ]; do sleep 0.01; done
+	local t
+	while t=$(cat /sys/kernel/livepatch/$1/transition 2>/dev/null) &&
+	      [ "$t" != 0 ]; do
+		sleep 0.01
+	done
 }
 
+# lp_enable([livepatch]): load a livepatch and wait for its transition
 lp_enable() {
 	local lp=${1:-klp_bench_patch}
 	insmod $lp.ko || die "cannot load $lp"
 	lp_wait $lp
 }
 
-lp_disable() {
+# lp_disable_start([livepatch]): disable it and wait for its transition;
+# lp_unload([livepatch]): wait until it is gone, unload it
+lp_disable_start() {
 	local lp=${1:-klp_bench_patch}
-	echo 0 >/sys/kernel/livepatch/$lp/enabled
+	echo 0 >/sys/kernel/livepatch/$lp/enabled || die "cannot disable $lp"
+	lp_wait $lp
+}
+
+lp_unload() {
+	local lp=${1:-klp_bench_patch}
 	while [ -d /sys/kernel/livepatch/$lp ]; do sleep 0.01; done
 	rmmod $lp || die "cannot unload $lp"
+}
+
+lp_disable() {
+	lp_disable_start "$@"
+	lp_unload "$@"
 }
 
 start_test "call cost of klp_bench_target() ($mode)"
@@ -112,18 +129,20 @@ echo ok
 
 [ $have_lp = yes ] || exit 0
 
-# transition(scenario): enable and disable the patch, timed, REPEAT times;
-# count the fake signals the livepatch core needed.
+# transition(scenario): enable and disable the patch, REPEAT times, timing
+# each until its transition is done; count the fake signals the livepatch
+# core needed.
 transition() {
 	local t0 t1 t2 tasks signals r
 	for r in $(seq "$REPEAT"); do
 		tasks=$(ls -d /proc/[0-9]*/task/[0-9]* | wc -l)
 		dmesg -C
-		t0=$(ms)
+		t0=$(us)
 		lp_enable
-		t1=$(ms)
-		lp_disable
-		t2=$(ms)
+		t1=$(us)
+		lp_disable_start
+		t2=$(us)
+		lp_unload
 		signals=$(dmesg | grep -c 'signaling remaining tasks')
 		echo "BENCH transition $1 $tasks $((t1 - t0)) $((t2 - t1)) $signals"
 		[ "$signals" = 0 ] || die "$1: the transition needed fake signals"
@@ -156,12 +175,12 @@ wait 2>/dev/null
 unload_mod klp_bench
 echo ok
 
-# load_ms(module): load a module, print how long insmod took
-load_ms() {
+# load_us(module): load a module, print how long insmod took
+load_us() {
 	local t0
-	t0=$(ms)
+	t0=$(us)
 	insmod "$1.ko" || die "cannot load $1"
-	echo $(( $(ms) - t0 ))
+	echo $(( $(us) - t0 ))
 }
 
 # The cost of livepatch relocations: loading a livepatch without them and
@@ -174,9 +193,9 @@ for r in $(seq "$REPEAT"); do
 	for lp in klp_bench_patch klp_bench_rela; do
 		n=0
 		[ $lp = klp_bench_rela ] && n=$RELAS
-		echo "BENCH load livepatch-$n-vmlinux-relocs $n $(load_ms $lp)"
+		echo "BENCH load livepatch-$n-vmlinux-relocs $n $(load_us $lp)"
 		lp_wait $lp
-		echo "BENCH load target-with-$n-late-relocs $n $(load_ms klp_bench)"
+		echo "BENCH load target-with-$n-late-relocs $n $(load_us klp_bench)"
 		rmmod klp_bench || die "cannot unload klp_bench"
 		lp_disable $lp
 	done

@@ -9,7 +9,10 @@
 # Writes out/bench/{results.json,calls.csv,transitions.csv,table.txt,
 # transition.png}.
 #
-# What makes two runs agree: one vCPU (SMP=1) and nokaslr. With a second
+# What makes two runs agree: one vCPU (SMP=1), nokaslr, and QEMU's -seed
+# (SEED=1), which makes what the guest draws from its random number sources
+# the same from boot to boot, so that its address space layouts, hashes and
+# so the interleaving of its tasks repeat too. With a second
 # vCPU, its idle task is running when the livepatch core first checks the
 # tasks, so nearly every transition waits for the core's next try, about a
 # second later and at a point that depends on host time spent idle; SMP=2
@@ -20,6 +23,7 @@
 
 cpu=${CPU:-max}
 smp=${SMP:-1}
+seed=${SEED:-1}
 outdir=$OUT/bench
 mkdir -p "$outdir"
 
@@ -37,7 +41,7 @@ logs=()
 for kernel in series base; do
 	SOURCE=$kernel "$TOP/harness/build.sh" default
 	b=$(SOURCE=$kernel build_dir default)
-	SOURCE=$kernel RUN_TAG=bench COLLECTIONS=bench QEMU_EXTRA="-icount shift=0" \
+	SOURCE=$kernel RUN_TAG=bench COLLECTIONS=bench QEMU_EXTRA="-icount shift=0 -seed $seed" \
 		QEMU_SMP=$smp KLP_APPEND="klp_harness.bench=full nokaslr" \
 		GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800} \
 		"$TOP/harness/guest.sh" test default "$cpu" "$TOP/bench" ||
@@ -59,4 +63,4 @@ if [ -f "$outdir/results.json" ]; then
 fi
 python3 "$TOP/harness/bench_report.py" "$outdir" "${logs[@]}" --sizes "$sizes" \
 	--timings "$LOGS/check-timings.tsv" --compare "$prev" --plot \
-	--setup "QEMU -cpu $cpu -smp $smp -icount shift=0, kernel command line nokaslr"
+	--setup "QEMU -cpu $cpu -smp $smp -icount shift=0 -seed $seed, kernel command line nokaslr"

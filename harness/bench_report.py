@@ -37,10 +37,10 @@ def parse(path):
             elif m.group(1) == 'transition' and len(fields) == 5:
                 name, tasks, en, dis, sig = fields
                 transitions.setdefault(name, []).append(
-                    {'tasks': int(tasks), 'enable_ms': int(en),
-                     'disable_ms': int(dis), 'signals': int(sig)})
+                    {'tasks': int(tasks), 'enable_ms': int(en) / 1000,
+                     'disable_ms': int(dis) / 1000, 'signals': int(sig)})
             elif m.group(1) == 'load' and len(fields) == 3:
-                name, relocs, ms = fields[0], int(fields[1]), int(fields[2])
+                name, relocs, ms = fields[0], int(fields[1]), int(fields[2]) / 1000
                 loads.setdefault(name, {'relocs': relocs, 'ms': []})['ms'].append(ms)
     return calls, transitions, loads
 
@@ -96,23 +96,23 @@ def table(data):
         out.append('')
         out.append(f'Transition latency ({k} kernel), ms, median [min..max] of '
                    f'{len(next(iter(tr.values())))} runs; fake signals needed')
-        out.append(f'  {"scenario":<22}{"tasks":>7}{"enable":>20}{"disable":>20}{"signals":>9}')
+        out.append(f'  {"scenario":<22}{"tasks":>7}{"enable":>26}{"disable":>26}{"signals":>9}')
 
         def cell(values):
-            return f'{statistics.median(values):.0f} [{min(values)}..{max(values)}]'
+            return f'{statistics.median(values):.1f} [{min(values):.1f}..{max(values):.1f}]'
         for name, runs in tr.items():
             out.append(f'  {name:<22}{runs[0]["tasks"]:>7}'
-                       f'{cell([r["enable_ms"] for r in runs]):>20}'
-                       f'{cell([r["disable_ms"] for r in runs]):>20}'
+                       f'{cell([r["enable_ms"] for r in runs]):>26}'
+                       f'{cell([r["disable_ms"] for r in runs]):>26}'
                        f'{sum(r["signals"] for r in runs):>9}')
     for k, loads in data['loads'].items():
         out.append('')
         out.append(f'Load cost of livepatch relocations ({k} kernel), ms of insmod, '
                    'median [min..max]')
-        out.append(f'  {"scenario":<32}{"relocations":>12}{"ms":>16}')
+        out.append(f'  {"scenario":<32}{"relocations":>12}{"ms":>22}')
         for name, c in loads.items():
-            ms = f'{c["median"]:.0f} [{c["min"]}..{c["max"]}]'
-            out.append(f'  {name:<32}{c["relocs"]:>12}{ms:>16}')
+            ms = f'{c["median"]:.1f} [{c["min"]:.1f}..{c["max"]:.1f}]'
+            out.append(f'  {name:<32}{c["relocs"]:>12}{ms:>22}')
         for kind, what in (('livepatch-{}-vmlinux-relocs',
                             'a relocation for vmlinux, applied as the livepatch loads'),
                            ('target-with-{}-late-relocs',
@@ -209,13 +209,13 @@ def plot(outdir, data):
     png = os.path.join(outdir, 'transition.png')
     script = f'''set terminal png size 800,500
 set output "{png}"
-set title "Livepatch transition latency against the number of tasks (QEMU -icount shift=0)"
+set title "Livepatch transition latency against the number of tasks (QEMU -icount shift=0, one vCPU)"
 set xlabel "tasks in the guest (sleeping kthreads added: 0, 100, 1000)"
 set ylabel "ms"
 set key left top
 set grid
 plot "{dat}" using 1:2 with linespoints title "enable -> transition done", \\
-     "{dat}" using 1:3 with linespoints title "disable -> patch removed"
+     "{dat}" using 1:3 with linespoints title "disable -> transition done"
 '''
     subprocess.run(['gnuplot'], input=script, text=True, check=True)
     return png

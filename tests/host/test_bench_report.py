@@ -13,17 +13,17 @@ REPORT = os.path.join(HERE, '..', '..', 'harness', 'bench_report.py')
 LOG = '''[ 1.0] # BENCH call plain 1000 11000
 # BENCH call plain 1000 11200
 # BENCH call livepatched 1000 112000
-# BENCH transition kthreads-0 54 1600 1200 0
-# BENCH transition kthreads-0 54 1700 1100 0
-# BENCH transition kthreads-0 54 1650 1000 0
-# BENCH load livepatch-0-vmlinux-relocs 0 80
-# BENCH load target-with-0-late-relocs 0 20
-# BENCH load livepatch-2000-vmlinux-relocs 2000 120
-# BENCH load target-with-2000-late-relocs 2000 70
-# BENCH load livepatch-0-vmlinux-relocs 0 82
-# BENCH load target-with-0-late-relocs 0 22
-# BENCH load livepatch-2000-vmlinux-relocs 2000 122
-# BENCH load target-with-2000-late-relocs 2000 72
+# BENCH transition kthreads-0 54 1600200 1200000 0
+# BENCH transition kthreads-0 54 1700200 1100000 0
+# BENCH transition kthreads-0 54 1650200 1000000 0
+# BENCH load livepatch-0-vmlinux-relocs 0 80400
+# BENCH load target-with-0-late-relocs 0 20400
+# BENCH load livepatch-2000-vmlinux-relocs 2000 120400
+# BENCH load target-with-2000-late-relocs 2000 70400
+# BENCH load livepatch-0-vmlinux-relocs 0 82400
+# BENCH load target-with-0-late-relocs 0 22400
+# BENCH load livepatch-2000-vmlinux-relocs 2000 122400
+# BENCH load target-with-2000-late-relocs 2000 72400
 '''
 
 
@@ -51,14 +51,15 @@ class BenchReportTest(unittest.TestCase):
     def test_transitions_median_min_max_of_every_run(self):
         out, _ = self.run_report(LOG)
         row = [l for l in out.splitlines() if l.strip().startswith('kthreads-0')][0]
-        self.assertEqual(row.split()[1:], ['54', '1650', '[1600..1700]',
-                                           '1100', '[1000..1200]', '0'])
+        # microseconds in the BENCH lines, milliseconds in the table
+        self.assertEqual(row.split()[1:], ['54', '1650.2', '[1600.2..1700.2]',
+                                           '1100.0', '[1000.0..1200.0]', '0'])
         self.assertIn('median [min..max] of 3 runs', out)
 
     def test_load_cost_and_cost_per_relocation(self):
         out, data = self.run_report(LOG)
         loads = data['loads']['series']
-        self.assertEqual(loads['livepatch-2000-vmlinux-relocs']['raw'], [120, 122])
+        self.assertEqual(loads['livepatch-2000-vmlinux-relocs']['raw'], [120.4, 122.4])
         self.assertEqual(loads['target-with-2000-late-relocs']['relocs'], 2000)
         # (121 - 81) ms / 2000 and (71 - 21) ms / 2000
         self.assertIn('a relocation for vmlinux, applied as the livepatch loads: 20.0 us', out)
@@ -86,7 +87,7 @@ class BenchReportTest(unittest.TestCase):
         # plain: median 11100 -> 11400 ns per 1000 calls (+2.70%);
         # kthreads-0 disable: 1100 -> 1110 ms (+0.91%)
         log = LOG.replace('plain 1000 11200', 'plain 1000 11800')
-        log = log.replace('54 1700 1100 0', '54 1700 1110 0')
+        log = log.replace('54 1700200 1100000 0', '54 1700200 1110000 0')
         out, _ = self.run_report(log, prev=first)
         self.assertIn('8 medians, 7 within 2%, largest difference 2.70% '
                       '(call series plain)', out)
