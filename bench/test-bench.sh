@@ -12,10 +12,12 @@
 
 mode=$(sed -n 's/.*klp_harness\.bench=\([a-z]*\).*/\1/p' /proc/cmdline)
 mode=${mode:-smoke}
+# Transitions are repeated more: how a transition interleaves with the
+# other tasks varies from one to the next, and so does its latency.
 if [ "$mode" = full ]; then
-	CALLS=1000000 REPEAT=5 KTHREADS="0 100 1000" USERS=100
+	CALLS=1000000 REPEAT=5 TREPEAT=15 KTHREADS="0 100 1000" USERS=100
 else
-	CALLS=1000 REPEAT=1 KTHREADS="0 10" USERS=5
+	CALLS=1000 REPEAT=1 TREPEAT=1 KTHREADS="0 10" USERS=5
 fi
 P=/sys/module/klp_bench/parameters
 LP=/sys/kernel/livepatch/klp_bench_patch
@@ -129,12 +131,12 @@ echo ok
 
 [ $have_lp = yes ] || exit 0
 
-# transition(scenario): enable and disable the patch, REPEAT times, timing
+# transition(scenario): enable and disable the patch, TREPEAT times, timing
 # each until its transition is done; count the fake signals the livepatch
 # core needed.
 transition() {
 	local t0 t1 t2 tasks signals r
-	for r in $(seq "$REPEAT"); do
+	for r in $(seq "$TREPEAT"); do
 		tasks=$(ls -d /proc/[0-9]*/task/[0-9]* | wc -l)
 		dmesg -C
 		t0=$(us)
