@@ -20,7 +20,6 @@ else
 	CALLS=1000 REPEAT=1 TREPEAT=1 KTHREADS="0 10" USERS=5
 fi
 P=/sys/module/klp_bench/parameters
-LP=/sys/kernel/livepatch/klp_bench_patch
 have_lp=no
 [ -d /sys/kernel/livepatch ] && [ -f klp_bench_patch.ko ] && have_lp=yes
 # klp_bench_rela.ko: 2000 livepatch relocations for vmlinux, 2000 for klp_bench
