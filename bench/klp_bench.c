@@ -11,6 +11,10 @@
  * callback to klp_bench_target(): the cost of one ftrace user, alone or next
  * to a livepatch.
  *
+ * Writing anything to .../parameters/tick returns just after the next
+ * scheduler tick: the transition benchmark starts each step there, so that
+ * where the time slices of the busy tasks fall is the same every time.
+ *
  * "sleepers" kthreads sleep in klp_bench_sleep() for the transition
  * benchmark; they are not in any patched function.
  */
@@ -22,6 +26,7 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 
@@ -97,6 +102,19 @@ static const struct kernel_param_ops traced_ops = {
 };
 module_param_cb(traced, &traced_ops, &traced, 0644);
 MODULE_PARM_DESC(traced, "an empty ftrace_ops on klp_bench_target()");
+
+static int tick_set(const char *val, const struct kernel_param *kp)
+{
+	/* A timer wheel timer one jiffy ahead expires at the next tick. */
+	schedule_timeout_uninterruptible(1);
+	return 0;
+}
+
+static const struct kernel_param_ops tick_ops = {
+	.set = tick_set,
+};
+module_param_cb(tick, &tick_ops, NULL, 0200);
+MODULE_PARM_DESC(tick, "return just after the next scheduler tick");
 
 static unsigned int sleepers;
 module_param(sleepers, uint, 0444);

@@ -15,7 +15,7 @@ mode=${mode:-smoke}
 # Transitions are repeated more: how a transition interleaves with the
 # other tasks varies from one to the next, and so does its latency.
 if [ "$mode" = full ]; then
-	CALLS=1000000 REPEAT=5 TREPEAT=15 KTHREADS="0 100 1000" USERS=100
+	CALLS=1000000 REPEAT=5 TREPEAT=31 KTHREADS="0 100 1000" USERS=100
 else
 	CALLS=1000 REPEAT=1 TREPEAT=1 KTHREADS="0 10" USERS=5
 fi
@@ -26,12 +26,18 @@ have_lp=no
 RELAS=2000
 samples=/lib/modules/$(uname -r)/kernel/samples/ftrace
 
-us() { echo $(( $(date +%s%N) / 1000 )); }
+# us: the time in microseconds (10#: the seconds may be 0 after boot)
+us() {
+	local t
+	t=$(date +%s%N)
+	echo $(( 10#$t / 1000 ))
+}
 
 # Whatever happens, leave no patch, module or helper process behind for the
 # tests that run after this one.
 pids=()
 cleanup() {
+	[ ${#pids[@]} -eq 0 ] || kill -CONT "${pids[@]}" 2>/dev/null
 	[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null
 	for lp in klp_bench_patch klp_bench_rela; do
 		if [ -d "/sys/kernel/livepatch/$lp" ]; then
@@ -63,9 +69,9 @@ call_cost() {
 # disabled, until it is gone)
 lp_wait() {
 	local t
-	while t=$(cat /sys/kernel/livepatch/$1/transition 2>/dev/null) &&
+	while read -r t 2>/dev/null <"/sys/kernel/livepatch/$1/transition" &&
 	      [ "$t" != 0 ]; do
-		sleep 0.01
+		sleep 0.05
 	done
 }
 
@@ -86,7 +92,7 @@ lp_disable_start() {
 
 lp_unload() {
 	local lp=${1:-klp_bench_patch}
-	while [ -d /sys/kernel/livepatch/$lp ]; do sleep 0.01; done
+	while [ -d /sys/kernel/livepatch/$lp ]; do sleep 0.05; done
 	rmmod $lp || die "cannot unload $lp"
 }
 
@@ -130,22 +136,74 @@ echo ok
 
 [ $have_lp = yes ] || exit 0
 
+# transition_times: from the kernel messages of one enable and disable,
+# print "<enable-us> <disable-us> <fake signals>"
+transition_times() {
+	dmesg | awk -v e0="klp_bench: mark enable" \
+		-v e1="'klp_bench_patch': patching complete" \
+		-v d0="klp_bench: mark disable" \
+		-v d1="'klp_bench_patch': unpatching complete" '
+		function us(line, t, s) {
+			t = line; sub(/^\[ */, "", t); sub(/\].*/, "", t)
+			split(t, s, "."); return s[1] * 1000000 + s[2]
+		}
+		!te0 && index($0, e0) { te0 = us($0) }
+		!te1 && index($0, e1) { te1 = us($0) }
+		!td0 && index($0, d0) { td0 = us($0) }
+		!td1 && index($0, d1) { td1 = us($0) }
+		/signaling remaining tasks/ { signals++ }
+		END {
+			if (!te0 || !te1 || !td0 || !td1)
+				exit 1
+			print te1 - te0, td1 - td0, signals + 0
+		}'
+}
+
+# The busy processes (hogs) run from the start of each enable or disable
+# to the end of its transition. settle: sleep half a second with them
+# stopped, then return just after a scheduler tick.
+hogs=()
+hogs_stop() {
+	[ ${#hogs[@]} -eq 0 ] || kill -STOP "${hogs[@]}"
+}
+
+settle() {
+	hogs_stop
+	sleep 0.5
+	[ ${#hogs[@]} -eq 0 ] || kill -CONT "${hogs[@]}"
+	echo 1 >"$P/tick"
+}
+
 # transition(scenario): enable and disable the patch, TREPEAT times, timing
 # each until its transition is done; count the fake signals the livepatch
-# core needed.
+# core needed. The times are those of kernel messages: a mark written to
+# /dev/kmsg just before insmod (or before "echo 0 > enabled"), and the
+# livepatch core's "patching complete" (or "unpatching complete"), which
+# it prints as the transition ends. So they do not depend on how soon the
+# polling loop of lp_wait gets the CPU back. Each enable and each disable
+# starts after half a second of sleep, when the deferred work of the step
+# before it (RCU callbacks, module unload) is over, and just after a
+# scheduler tick (klp_bench's "tick"), so that each starts from the same
+# state, and the time slices of busy tasks fall the same way. The busy
+# tasks are stopped between the steps: with -icount sleep=off, as
+# "make bench" runs QEMU, the guest's idle time then costs no host time.
 transition() {
-	local t0 t1 t2 tasks signals r
+	local tasks times enable disable signals r
 	for r in $(seq "$TREPEAT"); do
 		tasks=$(ls -d /proc/[0-9]*/task/[0-9]* | wc -l)
+		settle
 		dmesg -C
-		t0=$(us)
+		echo "klp_bench: mark enable" >/dev/kmsg
 		lp_enable
-		t1=$(us)
+		settle
+		echo "klp_bench: mark disable" >/dev/kmsg
 		lp_disable_start
-		t2=$(us)
+		hogs_stop
 		lp_unload
-		signals=$(dmesg | grep -c 'signaling remaining tasks')
-		echo "BENCH transition $1 $tasks $((t1 - t0)) $((t2 - t1)) $signals"
+		times=$(transition_times) ||
+			die "$1: a kernel message of the transition is missing"
+		read -r enable disable signals <<<"$times"
+		echo "BENCH transition $1 $tasks $enable $disable $signals"
 		[ "$signals" = 0 ] || die "$1: the transition needed fake signals"
 	done
 }
@@ -163,9 +221,11 @@ for i in 1 2; do
 	bash -c 'while :; do :; done' &
 	pids+=($!)
 done
+hogs=("${pids[@]}")
 transition busy-user-2
+kill -CONT "${hogs[@]}"
 kill "${pids[@]}"
-pids=()
+pids=() hogs=()
 for i in $(seq "$USERS"); do
 	sleep 1000 &
 	pids+=($!)

@@ -9,21 +9,24 @@
 # Writes out/bench/{results.json,calls.csv,transitions.csv,table.txt,
 # transition.png}.
 #
-# What makes two runs agree: one vCPU (SMP=1), nokaslr, and QEMU's -seed
+# What makes two runs agree: one vCPU (SMP=1), nokaslr, QEMU's -seed
 # (SEED=1), which makes what the guest draws from its random number sources
 # the same from boot to boot, so that its address space layouts, hashes and
-# so the interleaving of its tasks repeat too. With a second
+# so the interleaving of its tasks repeat too, and -icount sleep=off
+# (ICOUNT=shift=0,sleep=off): when the guest is idle, its clock jumps to the
+# next timer instead of following the host's, so an idle guest costs no
+# host time and host load does not show in guest time. With a second
 # vCPU, its idle task is running when the livepatch core first checks the
 # tasks, so nearly every transition waits for the core's next try, about a
-# second later and at a point that depends on host time spent idle; SMP=2
-# shows that. With KASLR, where modules land changes how the calls to the
-# ftrace trampolines are made, and so the traced call cost, from boot to
-# boot.
+# second later; SMP=2 shows that. With KASLR, where modules land changes
+# how the calls to the ftrace trampolines are made, and so the traced call
+# cost, from boot to boot.
 . "$(dirname "$0")/lib.sh"
 
 cpu=${CPU:-max}
 smp=${SMP:-1}
 seed=${SEED:-1}
+icount=${ICOUNT:-shift=0,sleep=off}
 outdir=$OUT/bench
 mkdir -p "$outdir"
 
@@ -41,7 +44,7 @@ logs=()
 for kernel in series base; do
 	SOURCE=$kernel "$TOP/harness/build.sh" default
 	b=$(SOURCE=$kernel build_dir default)
-	SOURCE=$kernel RUN_TAG=bench COLLECTIONS=bench QEMU_EXTRA="-icount shift=0 -seed $seed" \
+	SOURCE=$kernel RUN_TAG=bench COLLECTIONS=bench QEMU_EXTRA="-icount $icount -seed $seed" \
 		QEMU_SMP=$smp KLP_APPEND="klp_harness.bench=full nokaslr" \
 		GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800} \
 		"$TOP/harness/guest.sh" test default "$cpu" "$TOP/bench" ||
@@ -63,4 +66,4 @@ if [ -f "$outdir/results.json" ]; then
 fi
 python3 "$TOP/harness/bench_report.py" "$outdir" "${logs[@]}" --sizes "$sizes" \
 	--timings "$LOGS/check-timings.tsv" --compare "$prev" --plot \
-	--setup "QEMU -cpu $cpu -smp $smp -icount shift=0 -seed $seed, kernel command line nokaslr"
+	--setup "QEMU -cpu $cpu -smp $smp -icount $icount -seed $seed, kernel command line nokaslr"

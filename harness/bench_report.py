@@ -194,28 +194,38 @@ def write_csv(outdir, data):
 
 
 def plot(outdir, data):
-    points = []
+    points, medians = [], []
     for k, tr in data['transitions'].items():
         for name, runs in tr.items():
             if name.startswith('kthreads-'):
                 for r in runs:
                     points.append((r['tasks'], r['enable_ms'], r['disable_ms']))
+                medians.append((statistics.median(r['tasks'] for r in runs),
+                                statistics.median(r['enable_ms'] for r in runs),
+                                statistics.median(r['disable_ms'] for r in runs)))
     if not points:
         return None
     dat = os.path.join(outdir, 'transition.dat')
     with open(dat, 'w') as f:
+        f.write('# tasks enable-ms disable-ms: every run, then (after two blank '
+                'lines) the median of each scenario\n')
         for p in sorted(points):
             f.write(f'{p[0]} {p[1]} {p[2]}\n')
+        f.write('\n\n')
+        for p in sorted(medians):
+            f.write(f'{p[0]:g} {p[1]} {p[2]}\n')
     png = os.path.join(outdir, 'transition.png')
-    script = f'''set terminal png size 800,500
+    script = f'''set terminal png size 800,560
 set output "{png}"
-set title "Livepatch transition latency against the number of tasks (QEMU -icount shift=0, one vCPU)"
+set title "Livepatch transition latency against the number of tasks (QEMU -icount, one vCPU)"
 set xlabel "tasks in the guest (sleeping kthreads added: 0, 100, 1000)"
 set ylabel "ms"
-set key left top
+set key below
 set grid
-plot "{dat}" using 1:2 with linespoints title "enable -> transition done", \\
-     "{dat}" using 1:3 with linespoints title "disable -> transition done"
+plot "{dat}" index 1 using 1:2 with linespoints lt 1 pt 7 title "enable -> transition done (median)", \\
+     "{dat}" index 0 using 1:2 with points lt 1 pt 1 title "enable, each run", \\
+     "{dat}" index 1 using 1:3 with linespoints lt 2 pt 7 title "disable -> transition done (median)", \\
+     "{dat}" index 0 using 1:3 with points lt 2 pt 2 title "disable, each run"
 '''
     subprocess.run(['gnuplot'], input=script, text=True, check=True)
     return png
