@@ -31,11 +31,6 @@ outdir=$OUT/bench
 mkdir -p "$outdir"
 
 "$TOP/harness/setup.sh"
-command -v gnuplot >/dev/null || {
-	stage "bench: installing gnuplot-nox"
-	DEBIAN_FRONTEND=noninteractive run_logged "$LOGS/apt.log" \
-		apt-get install -y -q --no-install-recommends gnuplot-nox
-}
 "$TOP/harness/base.sh"
 
 sizes=$outdir/sizes.txt

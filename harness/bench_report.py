@@ -134,11 +134,14 @@ def table(data):
             if len(vals) == 2 and all(vals):
                 row += f'  {vals[0] / vals[1]:>8.4f}'
             out.append(row)
+    out.append('')
     if data['timings']:
-        out.append('')
         out.append('Harness: the last make check, seconds by stage')
         for stage, secs in data['timings']:
             out.append(f'  {stage:<28}{secs:>6}')
+    else:
+        out.append('Harness: no make check has run in this tree yet; '
+                   'its seconds by stage appear here after one')
     return out
 
 

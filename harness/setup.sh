@@ -7,7 +7,7 @@ HOST_PKGS=(
 	gcc make bc bison flex cpio kmod rsync ccache xz-utils file
 	libssl-dev libelf-dev dwarves python3 python3-ply python3-git perl git
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-	libelf-dev:arm64 qemu-system-arm linux-source-6.12 valgrind
+	libelf-dev:arm64 qemu-system-arm linux-source-6.12 valgrind gnuplot-nox
 )
 
 missing=()

@@ -98,6 +98,36 @@ class BenchReportTest(unittest.TestCase):
         out, _ = self.run_report(LOG, '--compare', '/nonexistent/results.json')
         self.assertNotIn('Agreement', out)
 
+    def test_harness_timings_of_the_last_make_check(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'check-timings.tsv')
+            with open(path, 'w') as f:
+                f.write('host-tests\t13\nguest-default-max\t274\n')
+            out, _ = self.run_report(LOG, '--timings', path)
+        self.assertIn('Harness: the last make check, seconds by stage', out)
+        self.assertEqual([l.split() for l in out.splitlines()
+                          if l.startswith('  guest-default-max')],
+                         [['guest-default-max', '274']])
+
+    def test_harness_timings_without_a_make_check(self):
+        out, _ = self.run_report(LOG, '--timings', '/nonexistent/check-timings.tsv')
+        self.assertIn('Harness: no make check has run in this tree yet', out)
+        self.assertNotIn('seconds by stage\n', out)
+
+    def test_plot_every_run_and_the_medians(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'console.log')
+            with open(path, 'w') as f:
+                f.write(LOG)
+            subprocess.run([sys.executable, REPORT, d, 'series=' + path, '--plot'],
+                           capture_output=True, text=True, check=True)
+            with open(os.path.join(d, 'transition.dat')) as f:
+                blocks = f.read().split('\n\n\n')
+            self.assertTrue(os.path.getsize(os.path.join(d, 'transition.png')) > 0)
+        runs = [l for l in blocks[0].splitlines() if not l.startswith('#')]
+        self.assertEqual(len(runs), 3)
+        self.assertEqual(blocks[1].split(), ['54', '1650.2', '1100.0'])
+
 
 if __name__ == '__main__':
     unittest.main()
