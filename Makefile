@@ -6,7 +6,7 @@ PROFILE ?= default
 CPU     ?= max
 H       := harness
 
-.PHONY: help demo check setup base tree export series-status series-check \
+.PHONY: help demo check fresh-check setup base tree export series-status series-check \
 	build rootfs guest-test shell host-test bench clean distclean
 
 help:
@@ -19,6 +19,10 @@ demo:
 ## check           build everything and run every test; last line "N passed, N failed"
 check:
 	@bash $(H)/check.sh
+
+## fresh-check     make check and make demo in a clean Debian root (debootstrap), from a clone of HEAD
+fresh-check:
+	@bash $(H)/fresh-check.sh
 
 ## bench           what livepatch costs: call cost, transition latency, text size (out/bench/)
 bench:

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 profile=${1:?usage: build.sh PROFILE}
-[ -f "$TOP/configs/profiles/$profile" ] || die "no kernel profile '$profile' in configs/profiles/"
+load_profile "$profile"
 
 src=$(source_dir)
 b=$(build_dir "$profile")
@@ -25,10 +25,9 @@ tree)   [ -d "$TREE/.git" ] || die "SOURCE=tree but there is no work tree (run: 
 esac
 
 frags=()
-while read -r f; do
-	case $f in ''|'#'*) continue ;; esac
+for f in $(profile_fragments "$profile"); do
 	frags+=("$TOP/configs/$f.config")
-done <"$TOP/configs/profiles/$profile"
+done
 for f in ${KLP_EXTRA_CONFIG:-}; do
 	frags+=("$f")
 done
@@ -43,7 +42,8 @@ if [ "${SOURCE:-series}" = base ]; then
 fi
 
 # -- configuration ------------------------------------------------------
-stamp=$( (cat "${frags[@]}"; echo "$src"; git -C "$src" rev-parse HEAD) | sha256sum | cut -d' ' -f1)
+stamp=$( (cat "${frags[@]}"; echo "$src ${KBUILD_ARGS[*]}"; git -C "$src" rev-parse HEAD) |
+	sha256sum | cut -d' ' -f1)
 if [ "$(cat "$b/.klp-config-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$b/.config" ]; then
 	stage "config: $profile (${frags[*]##*/})"
 	log=$LOGS/config-$name.log
@@ -58,9 +58,9 @@ fi
 
 # -- kernel and modules ---------------------------------------------------
 stage "build: $name kernel and modules (log: out/logs/build-$name.log)"
-run_logged "$LOGS/build-$name.log" kmake "$src" "$b" Image modules
+run_logged "$LOGS/build-$name.log" kmake "$src" "$b" "$KIMAGE_TARGET" modules
 krel=$(cat "$b/include/config/kernel.release")
-info "build: $krel, Image $(( $(stat -c %s "$b/arch/arm64/boot/Image") / 1024 )) KiB"
+info "build: $krel ($KARCH, $KCC), $KIMAGE_TARGET $(( $(stat -c %s "$b/$KIMAGE") / 1024 )) KiB"
 
 stg=$b/staging
 rm -rf "$stg/modroot"
@@ -74,8 +74,10 @@ rm -f "$stg/modroot/lib/modules/$krel/build"
 if [ ! -f "$stg/extmod.stamp" ] || [ "$b/vmlinux" -nt "$stg/extmod.stamp" ]; then
 	stage "build: $profile external module build directory"
 	rm -rf "$stg/extmod"
-	run_logged "$LOGS/extmod-$name.log" env -C "$b" srctree="$src" SRCARCH=arm64 \
-		CC="${CROSS_COMPILE}gcc" HOSTCC=gcc \
+	# Its host programs (modpost, fixdep, klp-convert) are rebuilt for
+	# the guest with the C compiler of the guest's architecture.
+	run_logged "$LOGS/extmod-$name.log" env -C "$b" srctree="$src" SRCARCH="$KSRCARCH" \
+		CC="${KCROSS}gcc" HOSTCC=gcc \
 		MAKE=make MAKEFLAGS="-j$JOBS" \
 		sh "$src/scripts/package/install-extmod-build" "$stg/extmod"
 	touch "$stg/extmod.stamp"
@@ -89,8 +91,8 @@ if [ -n "$targets" ]; then
 	stage "build: kselftests ($targets) against $b"
 	# No O= here: it breaks the test_modules sub-make.  KDIR points at the build.
 	run_logged "$LOGS/kselftest-$name.log" make -C "$src/tools/testing/selftests" \
-		ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" CC="${CROSS_COMPILE}gcc" \
-		TARGETS="$targets" KDIR="$b" INSTALL_PATH="$stg/kselftest" -j"$JOBS" install
+		"${KSELFTEST_ARGS[@]}" TARGETS="$targets" KDIR="$b" \
+		INSTALL_PATH="$stg/kselftest" -j"$JOBS" install
 else
 	# The kselftest runner itself, with an empty list.
 	mkdir -p "$stg/kselftest/kselftest"

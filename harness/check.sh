@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 timings=$LOGS/check-timings.tsv
+[ ! -s "$timings" ] || cp "$timings" "$LOGS/check-timings.prev.tsv"
 : >"$timings"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
@@ -49,9 +50,20 @@ for d in "$TOP"/tests/guest/*/; do
 done
 dirs+=("$TOP/bench")
 
+# The runs of configs/check-runs.  Kernels are built one at a time (each
+# build uses every CPU); guest runs start as soon as their kernel is built,
+# up to GUEST_JOBS at once, and overlap the later builds: the guests mostly
+# sleep, waiting on the livepatch core's retries.  The longest runs (by the
+# previous make check's timings) start first.  Each job's output is kept and
+# printed whole when it ends; the report is in configs/check-runs order.
+guest_jobs=${GUEST_JOBS:-$(nproc)}
+prev=$LOGS/check-timings.prev.tsv
+jobs_dir=$LOGS/check-jobs
+rm -rf "$jobs_dir"
+mkdir -p "$jobs_dir"
+
+run_n=() run_profile=() run_cpu=() run_tag=() run_append=() run_only=()
 n=10
-built=" "
-broken=" "
 while read -r profile cpu opts; do
 	case $profile in ''|'#'*) continue ;; esac
 	tag= append= only=
@@ -64,26 +76,101 @@ while read -r profile cpu opts; do
 		esac
 	done
 	n=$((n + 1))
-	if [[ $built != *" $profile "* && $broken != *" $profile "* ]]; then
-		if timed "build-$profile" "$TOP/harness/build.sh" "$profile"; then
-			built+="$profile "
-		else
-			broken+="$profile "
-			fail_row "$n-build-$profile.tsv" "$profile" "kernel build" \
-				"see out/logs/build-$profile.log"
-		fi
-	fi
-	[[ $built == *" $profile "* ]] || continue
-	run=$profile-$cpu${tag:+-$tag}
-	RESULTS_OUT=$RESULTS/$n-$run.tsv RUN_TAG=$tag KLP_APPEND=${append//,/ } \
-		COLLECTIONS=$only timed "guest-$run" \
-		"$TOP/harness/guest.sh" test "$profile" "$cpu" "${dirs[@]}" || true
-	[ -s "$RESULTS/$n-$run.tsv" ] ||
-		fail_row "$n-$run.tsv" "$profile/$cpu${tag:+/$tag}" "guest run" "no results recorded"
+	run_n+=("$n") run_profile+=("$profile") run_cpu+=("$cpu")
+	run_tag+=("$tag") run_append+=("$append") run_only+=("${only:-}")
 done <"$TOP/configs/check-runs"
+
+run_name() {	# run_name I: profile-cpu[-tag]
+	echo "${run_profile[$1]}-${run_cpu[$1]}${run_tag[$1]:+-${run_tag[$1]}}"
+}
+
+# Longest first: the previous timings, else the order of check-runs.
+order=$(for i in "${!run_n[@]}"; do
+		t=$(awk -F'\t' -v k="guest-$(run_name "$i")" '$1 == k {print $2}' "$prev" 2>/dev/null | tail -n 1)
+		printf '%s\t%s\n' "${t:-0}" "$i"
+	done | sort -t$'\t' -k1,1nr -k2,2n -s | cut -f2)
+queue=($order)
+builds=()
+for i in "${queue[@]}"; do
+	[[ " ${builds[*]} " == *" ${run_profile[$i]} "* ]] || builds+=("${run_profile[$i]}")
+done
+
+declare -A pstate=() job_kind=() job_what=()
+build_pid=
+nguests=0
+
+start_guest() {	# start_guest I
+	local i=$1 run
+	run=$(run_name "$i")
+	RESULTS_OUT=$RESULTS/${run_n[$i]}-$run.tsv RUN_TAG=${run_tag[$i]} \
+		KLP_APPEND=${run_append[$i]//,/ } COLLECTIONS=${run_only[$i]} \
+		timed "guest-$run" "$TOP/harness/guest.sh" test "${run_profile[$i]}" \
+		"${run_cpu[$i]}" "${dirs[@]}" >"$jobs_dir/guest-$run.out" 2>&1 &
+	job_kind[$!]=guest job_what[$!]=$i
+	nguests=$((nguests + 1))
+	info "guest: $run started ($nguests running)"
+}
+
+while [ ${#queue[@]} -gt 0 ] || [ -n "$build_pid" ] || [ $nguests -gt 0 ]; do
+	if [ -z "$build_pid" ] && [ ${#builds[@]} -gt 0 ]; then
+		p=${builds[0]}
+		builds=("${builds[@]:1}")
+		timed "build-$p" "$TOP/harness/build.sh" "$p" >"$jobs_dir/build-$p.out" 2>&1 &
+		build_pid=$!
+		job_kind[$!]=build job_what[$!]=$p
+	fi
+	rest=()
+	for i in "${queue[@]}"; do
+		p=${run_profile[$i]}
+		case ${pstate[$p]:-} in
+		built)
+			if [ "$nguests" -lt "$guest_jobs" ]; then
+				start_guest "$i"
+				continue
+			fi ;;
+		broken)
+			continue ;;
+		esac
+		rest+=("$i")
+	done
+	queue=("${rest[@]}")
+	[ -n "$build_pid" ] || [ $nguests -gt 0 ] || break
+	rc=0
+	wait -n -p pid || rc=$?
+	[ -n "${pid:-}" ] || continue
+	case ${job_kind[$pid]} in
+	build)
+		p=${job_what[$pid]}
+		cat "$jobs_dir/build-$p.out"
+		if [ $rc -eq 0 ]; then
+			pstate[$p]=built
+		else
+			pstate[$p]=broken
+			for i in "${!run_n[@]}"; do
+				[ "${run_profile[$i]}" = "$p" ] || continue
+				fail_row "${run_n[$i]}-build-$p.tsv" "$p" "kernel build" \
+					"see out/logs/build-$p.log"
+				break
+			done
+		fi
+		build_pid= ;;
+	guest)
+		i=${job_what[$pid]}
+		run=$(run_name "$i")
+		cat "$jobs_dir/guest-$run.out"
+		[ -s "$RESULTS/${run_n[$i]}-$run.tsv" ] ||
+			fail_row "${run_n[$i]}-$run.tsv" \
+				"${run_profile[$i]}/${run_cpu[$i]}${run_tag[$i]:+/${run_tag[$i]}}" \
+				"guest run" "no results recorded"
+		nguests=$((nguests - 1)) ;;
+	esac
+	unset "job_kind[$pid]" "job_what[$pid]"
+	pid=
+done
 
 echo
 echo "Time by stage (seconds):"
-awk -F'\t' '{printf "  %-24s %5d\n", $1, $2; s += $2} END {printf "  %-24s %5d\n", "total", s}' "$timings"
+awk -F'\t' '{printf "  %-28s %5d\n", $1, $2; s += $2} END {printf "  %-28s %5d\n", "sum", s}' "$timings"
+printf '  %-28s %5d\n' "wall clock" $(( $(date +%s) - _t0 ))
 echo
 python3 "$TOP/harness/report.py" "$RESULTS"/*.tsv

@@ -23,6 +23,18 @@ cpu=${3:?missing QEMU profile}
 shift 3
 conf=$TOP/qemu/$cpu.conf
 [ -f "$conf" ] || die "no QEMU profile '$cpu' (qemu/*.conf: $(cd "$TOP/qemu" && ls -1 | sed 's/\.conf$//' | xargs))"
+load_profile "$profile"
+# qemu_conf KEY DEFAULT: a setting of the QEMU profile
+qemu_conf() {
+	local v
+	v=$(sed -n "s/^[[:space:]]*$1=\([^[:space:]#]*\).*/\1/p" "$conf" | tail -n 1)
+	echo "${v:-$2}"
+}
+qarch=$(qemu_conf arch aarch64)
+case $KARCH:$qarch in
+arm64:aarch64|x86_64:x86_64) ;;
+*) die "kernel profile '$profile' is $KARCH, QEMU profile '$cpu' is $qarch" ;;
+esac
 b=$(build_dir "$profile")
 stg=$b/staging
 [ -f "$stg/kernel.release" ] || die "the $profile kernel is not built (run: make build PROFILE=$profile)"
@@ -77,8 +89,7 @@ tests_cpio() {
 		if [ -f "$copy/Makefile" ] || [ -f "$copy/Kbuild" ]; then
 			info "guest-test: building modules of $name against $b" >&2
 			run_logged "$LOGS/guest-test-$profile-$name.log" \
-				make -C "$b" M="$copy" ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" \
-				CC="ccache ${CROSS_COMPILE}gcc" -j"$JOBS" modules ||
+				make -C "$b" M="$copy" "${KBUILD_ARGS[@]}" -j"$JOBS" modules ||
 				die "could not build the modules in $d (log: $LOGS/guest-test-$profile-$name.log)"
 		fi
 		mkdir -p "$r/kselftest/$name"
@@ -100,18 +111,23 @@ collections() {
 	for c in "$@"; do basename "$c"; done
 }
 
-rootfs=$("$TOP/harness/rootfs.sh")
+# Runs of one kernel may start at once (make check): one at a time makes
+# the initramfs parts they share and builds the test modules.
+exec 9>"$b/.guest-prepare.lock"
+flock 9
+rootfs=$("$TOP/harness/rootfs.sh" "$DEB_ARCH")
 kcpio=$(kernel_cpio)
 tests_cpio "$@"
 cat "$rootfs" "$kcpio" "$run_dir/tests.cpio" >"$run_dir/initrd.cpio"
+exec 9>&-
 
 # COLLECTIONS= overrides what runs: collections, or collection:test entries.
 run=${COLLECTIONS:-$(collections "$@" | paste -sd, -)}
-append="console=ttyAMA0 loglevel=5 panic=-1 klp_harness.mode=$mode klp_harness.cpu=$cpu"
+append="console=$(qemu_conf console ttyAMA0) loglevel=5 panic=-1 klp_harness.mode=$mode klp_harness.cpu=$cpu klp_harness.arch=$qarch"
 [ -z "$run" ] || append+=" klp_harness.run=$run"
 append+=" ${KLP_APPEND:-}"
 
-args=(--profile-conf "$conf" --kernel "$b/arch/arm64/boot/Image"
+args=(--profile-conf "$conf" --kernel "$b/$KIMAGE"
 	--initrd "$run_dir/initrd.cpio" --append "$append" --group "$profile/$cpu${RUN_TAG:+/$RUN_TAG}"
 	--extra "${QEMU_EXTRA:-}" --smp "${QEMU_SMP:-}")
 case $mode in

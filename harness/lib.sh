@@ -16,8 +16,10 @@ BASE_SRC=${KLP_BASE_SRC:-$OUT/src/base}
 LOGS=$OUT/logs
 RESULTS=$OUT/results
 
-export ARCH=arm64
-export CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
+# The arm64 cross toolchain (the default kernel profiles), and the one
+# pinned version of Debian's LLVM for the profiles that say cc=clang.
+CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
+KLP_LLVM_VERSION=19
 export CCACHE_DIR=${CCACHE_DIR:-$KLP_CACHE/ccache}
 # Let clones at other paths (a fresh CI checkout) share the cache.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
@@ -104,8 +106,72 @@ source_dir() {
 	esac
 }
 
+# profile_get PROFILE KEY [DEFAULT]: a KEY=VALUE setting of a kernel profile
+# (configs/profiles/PROFILE: one fragment name a line, or KEY=VALUE).
+profile_get() {
+	local f=$TOP/configs/profiles/$1 v
+	[ -f "$f" ] || die "no kernel profile '$1' in configs/profiles/"
+	v=$(sed -n "s/^[[:space:]]*$2=\([^[:space:]#]*\).*/\1/p" "$f" | tail -n 1)
+	echo "${v:-${3:-}}"
+}
+
+# profile_fragments PROFILE: the Kconfig fragment names of a profile
+profile_fragments() {
+	sed -e 's/#.*//' -e '/=/d' -e '/^[[:space:]]*$/d' "$TOP/configs/profiles/$1"
+}
+
+# load_profile PROFILE: what building and booting its kernel takes.
+#   KARCH        the kernel's ARCH (arm64, x86_64)
+#   KSRCARCH     its directory under arch/
+#   KIMAGE       the boot image, relative to the build directory
+#   DEB_ARCH     the Debian architecture of the guest's user space
+#   KCC          the compiler family (gcc, clang)
+#   KBUILD_ARGS  make arguments for the kernel and external modules
+#   KSELFTEST_ARGS  make arguments for the kselftests (their user programs
+#                and, through KDIR, their modules)
+#   KCROSS       its CROSS_COMPILE prefix (empty for the host's architecture)
+load_profile() {
+	local p=$1
+	KARCH=$(profile_get "$p" arch arm64)
+	KCC=$(profile_get "$p" cc gcc)
+	case $KARCH in
+	arm64)
+		KSRCARCH=arm64 KIMAGE=arch/arm64/boot/Image DEB_ARCH=arm64
+		KCROSS=$CROSS_COMPILE ;;
+	x86_64)
+		KSRCARCH=x86 KIMAGE=arch/x86/boot/bzImage DEB_ARCH=amd64
+		KCROSS= ;;
+	*)
+		die "kernel profile '$p': unsupported arch=$KARCH" ;;
+	esac
+	case $KCC in
+	gcc)
+		KBUILD_ARGS=(ARCH="$KARCH" CROSS_COMPILE="$KCROSS"
+			CC="ccache ${KCROSS}gcc" HOSTCC="ccache gcc")
+		KSELFTEST_ARGS=("${KBUILD_ARGS[@]}") ;;
+	clang)
+		KBUILD_ARGS=(ARCH="$KARCH" LLVM=-"$KLP_LLVM_VERSION"
+			CC="ccache clang-$KLP_LLVM_VERSION" HOSTCC="ccache gcc")
+		# No CC=: the kselftests' lib.mk adds clang's --target to its own.
+		KSELFTEST_ARGS=(ARCH="$KARCH" LLVM=-"$KLP_LLVM_VERSION" HOSTCC=gcc) ;;
+	*)
+		die "kernel profile '$p': unsupported cc=$KCC" ;;
+	esac
+	KIMAGE_TARGET=${KIMAGE##*/}
+}
+
+# ktool NAME: the binutils tool NAME (size, readelf, ...) for the objects
+# of the loaded profile
+ktool() {
+	if [ "$KCC" = clang ]; then
+		echo "llvm-$1-$KLP_LLVM_VERSION"
+	else
+		echo "${KCROSS}$1"
+	fi
+}
+
+# kmake SRC OBJ ARGS...: make in the kernel tree for the loaded profile
 kmake() {
 	local src=$1 obj=$2; shift 2
-	make -C "$src" O="$obj" ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" \
-		CC="ccache ${CROSS_COMPILE}gcc" HOSTCC="ccache gcc" LOCALVERSION= -j"$JOBS" "$@"
+	make -C "$src" O="$obj" "${KBUILD_ARGS[@]}" LOCALVERSION= -j"$JOBS" "$@"
 }

@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Boot a kernel under qemu-system-aarch64, keep the console log, judge the run.
+"""Boot a kernel under QEMU, keep the console log, judge the run.
+
+The QEMU profile (qemu/*.conf) names the machine, the CPU and, with "arch=",
+the QEMU system emulator (qemu-system-ARCH, aarch64 unless it says
+otherwise).  The guest gets only the devices it uses: a serial console, and
+no network card, so that no option ROM or firmware file is needed.
 
 usage: qemu_run.py --profile-conf qemu/max.conf --kernel Image --initrd I
                    --append ARGS --log console.log [--results out.tsv]
@@ -35,9 +40,11 @@ def read_conf(path):
 
 
 def qemu_cmd(conf, a):
-    cmd = ['qemu-system-aarch64', '-M', conf['machine'], '-cpu', conf['cpu'],
+    cmd = ['qemu-system-' + conf.get('arch', 'aarch64'),
+           '-M', conf['machine'], '-cpu', conf['cpu'],
            '-smp', a.smp or conf.get('smp', '2'), '-m', conf.get('memory', '2048'),
-           '-nographic', '-no-reboot', '-kernel', a.kernel, '-append', a.append]
+           '-nographic', '-no-reboot', '-nic', 'none',
+           '-kernel', a.kernel, '-append', a.append]
     if a.initrd:
         cmd += ['-initrd', a.initrd]
     cmd += shlex.split(conf.get('extra', '')) + shlex.split(a.extra or '')
@@ -54,12 +61,20 @@ def run(a):
                             stderr=subprocess.STDOUT)
     lines, buf, exit_kind = [], b'', 'exit'
     in_dmesg = False
+    # Once /init says it has finished (and then dumps the kernel log), the
+    # guest has this long of silence to power off: a kernel that cannot
+    # power off halts instead.
+    finished_at, poweroff_grace = None, 60.0
     with open(a.log, 'w') as log:
         log.write('# ' + ' '.join(shlex.quote(c) for c in cmd) + '\n')
         while True:
             left = a.timeout - (time.monotonic() - t0)
             if left <= 0:
                 exit_kind = 'timeout'
+                break
+            if finished_at is not None and time.monotonic() - finished_at > poweroff_grace:
+                log.write(f'# qemu_run: finished, then {poweroff_grace:.0f} s without '
+                          'output and no power off; stopping QEMU\n')
                 break
             r, _, _ = select.select([proc.stdout], [], [], min(left, 1.0))
             if not r:
@@ -83,6 +98,8 @@ def run(a):
                     print(c, flush=True)
                 if c == 'klp-harness: dmesg end':
                     in_dmesg = False
+                if c == 'klp-harness: finished' or finished_at is not None:
+                    finished_at = time.monotonic()
             log.flush()
         if buf:
             lines.append((time.monotonic() - t0, buf.decode('utf-8', 'replace')))

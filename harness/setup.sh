@@ -3,11 +3,16 @@
 # Install the Debian packages the harness needs.  Quiet when they are there.
 . "$(dirname "$0")/lib.sh"
 
+# Every package the harness uses, named: it installs them with
+# --no-install-recommends, so nothing may come in as a Recommends only.
 HOST_PKGS=(
-	gcc make bc bison flex cpio kmod rsync ccache xz-utils file
-	libssl-dev libelf-dev dwarves python3 python3-ply python3-git perl git
+	gcc libc6-dev binutils make bc bison flex cpio kmod rsync ccache
+	xz-utils file libssl-dev libelf-dev dwarves python3 python3-ply
+	python3-git perl git ca-certificates
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-	libelf-dev:arm64 qemu-system-arm linux-source-6.12 valgrind gnuplot-nox
+	libelf-dev:arm64 linux-source-6.12 valgrind gnuplot-nox
+	qemu-system-arm qemu-system-x86
+	"clang-$KLP_LLVM_VERSION" "lld-$KLP_LLVM_VERSION" "llvm-$KLP_LLVM_VERSION"
 )
 
 missing=()

@@ -9,7 +9,10 @@ to this file) and built twice in a temporary directory: a normal -O2 -Werror
 build and an AddressSanitizer/UBSan build.  All fixtures are assembled or
 compiled from the sources below with the Debian aarch64-linux-gnu cross
 toolchain; the malformed inputs are derived from them by patching bytes.
-Only the Python standard library is used.
+The objects of other architectures, which klp-convert must leave alone
+unless they are annotated, are compiled with the host gcc (x86_64, and
+i386 with -m32 where it works) or written out by make_elf() (any ELF class
+and byte order).  Only the Python standard library is used.
 """
 
 import hashlib
@@ -279,6 +282,75 @@ f:	bl	printk
 '''
 
 
+# Compiled with the host gcc: a plain object, and one with an annotation.
+HOST_C_PLAIN = r'''
+int plain_counter;
+
+int plain_func(int x)
+{
+	plain_counter += x;
+	return plain_counter;
+}
+'''
+
+HOST_C_ANNOTATED = KLP_SYMBOL_MACRO + r'''
+extern int klp_static_counter;
+KLP_SYMBOL(vmlinux, klp_static_counter, 0);
+
+int annotated_func(int x)
+{
+	return klp_static_counter + x;
+}
+'''
+
+EM_386, EM_PPC, EM_S390, EM_X86_64, EM_AARCH64 = 3, 20, 22, 62, 183
+ET_REL = 1
+
+# (ELF class bits, byte order, e_machine) of objects written by make_elf()
+OTHER_KINDS = [
+    (32, 'little', EM_386),
+    (32, 'big', EM_PPC),
+    (64, 'big', EM_S390),
+    (64, 'little', EM_X86_64),
+    (64, 'big', EM_AARCH64),        # aarch64_be
+    (32, 'little', EM_AARCH64),     # arm64 ILP32
+]
+
+
+def make_elf(bits, endian, machine, sections):
+    """A minimal ET_REL object of any ELF class, byte order and machine.
+
+    @sections is a list of (name, sh_type, contents); the section name
+    string table is added as the last section.
+    """
+    e = '<' if endian == 'little' else '>'
+    ehsize, shentsize = (52, 40) if bits == 32 else (64, 64)
+    shdr_fmt = e + ('10I' if bits == 32 else 'IIQQQQIIQQ')
+    ehdr_fmt = e + ('HHIIIIIHHHHHH' if bits == 32 else 'HHIQQQIHHHHHH')
+    sections = list(sections) + [('.shstrtab', SHT_STRTAB, None)]
+    names = b'\0'
+    name_offs = []
+    for name, _, _ in sections:
+        name_offs.append(len(names))
+        names += name.encode() + b'\0'
+    body = b''
+    shdrs = bytes(shentsize)
+    for (name, sh_type, data), name_off in zip(sections, name_offs):
+        data = names if data is None else data
+        body += bytes(-len(body) % 8)
+        shdrs += struct.pack(shdr_fmt, name_off, sh_type, 0, 0,
+                             ehsize + len(body), len(data), 0, 0, 1, 0)
+        body += data
+    body += bytes(-len(body) % 8)
+    ident = (b'\x7fELF' + bytes([1 if bits == 32 else 2,
+                                  1 if endian == 'little' else 2, 1]) +
+             bytes(9))
+    ehdr = ident + struct.pack(ehdr_fmt, ET_REL, machine, 1, 0, 0,
+                               ehsize + len(body), 0, ehsize, 0, 0,
+                               shentsize, len(sections) + 1, len(sections))
+    return ehdr + body + shdrs
+
+
 def klp_syms(*annotations):
     """Assembly for a .klp.syms section holding @annotations."""
     lines = ['\t.section .klp.syms,"",%progbits']
@@ -489,6 +561,15 @@ class KlpConvertTestBase(unittest.TestCase):
             self.run_cmd([CROSS + 'as', '-o', path, s])
         return self._cached('asm', src, build)
 
+    def asm_flags(self, src, *flags):
+        """Assemble @src with extra assembler @flags (cached)."""
+        def build(path):
+            s = path[:-2] + '.s'
+            with open(s, 'w') as f:
+                f.write(src)
+            self.run_cmd([CROSS + 'as'] + list(flags) + ['-o', path, s])
+        return self._cached('asm' + ' '.join(flags), src, build)
+
     def asm_copy(self, src, name='in.ko'):
         """A private copy of the object assembled from @src."""
         path = os.path.join(self.dir, name)
@@ -521,6 +602,22 @@ class KlpConvertTestBase(unittest.TestCase):
             with open(path, 'wb') as f:
                 f.write(data)
         return self._cached('main', ASM_MAIN, build)
+
+    def host_cc(self, src, *flags):
+        """Compile @src with the host gcc and @flags (cached), or None if
+        the host gcc cannot build for those flags (e.g. -m32)."""
+        def build(path):
+            c = path[:-2] + '.c'
+            with open(c, 'w') as f:
+                f.write(src)
+            res = subprocess.run(['gcc', '-O2', '-c'] + list(flags) +
+                                 [c, '-o', path], capture_output=True,
+                                 text=True)
+            if res.returncode:
+                with open(path, 'wb'):
+                    pass
+        path = self._cached('host', ' '.join(flags) + '\0' + src, build)
+        return path if os.path.getsize(path) else None
 
     def write(self, data, name='in.ko'):
         path = os.path.join(self.dir, name)
@@ -1096,11 +1193,17 @@ class TestMalformed(KlpConvertTestBase):
         self.refuse(patch(self.data, 4, 'B', 1), 'not a 64-bit ELF file')
 
     def test_big_endian(self):
-        self.refuse(patch(self.data, 5, 'B', 2), 'not a little-endian')
+        # Read as big-endian, the section header table is out of the file.
+        self.refuse(patch(self.data, 5, 'B', 2),
+                    r'cannot read the section headers to look for '
+                    r'KLP_SYMBOL\(\) annotations: section header table '
+                    r'extends past the end of the file')
 
     def test_wrong_machine(self):
         self.refuse(patch(self.data, 18, '<H', 62),
-                    'unsupported machine 62, only arm64')
+                    r'KLP_SYMBOL\(\) annotations found, but klp-convert '
+                    r'supports only arm64 \(EM_AARCH64\) modules, not '
+                    r'machine 62$')
 
     def test_not_relocatable(self):
         self.refuse(patch(self.data, 16, '<H', 2),
@@ -1418,6 +1521,239 @@ class TestFileHandling(KlpConvertTestBase):
 
 
 # ---------------------------------------------------------------------------
+# Modules of other architectures, ELF classes and byte orders
+# ---------------------------------------------------------------------------
+
+class TestOtherModules(KlpConvertTestBase):
+    """Kbuild runs klp-convert on every module of every architecture when
+    CONFIG_LIVEPATCH is set: one without a .klp.syms section is never
+    refused and never changed, an annotated one that is not a 64-bit
+    little-endian arm64 object is refused with the reason."""
+
+    def x86_64_object(self, annotated=False):
+        path = self.host_cc(HOST_C_ANNOTATED if annotated else HOST_C_PLAIN)
+        elf = Elf(path)
+        self.assertEqual(elf.e_machine, EM_X86_64)
+        self.assertEqual(elf.has_section('.klp.syms'), annotated)
+        return path
+
+    def i386_object(self, annotated=False):
+        """Built with gcc -m32, else the bytes of a minimal ELF32 object."""
+        path = self.host_cc(HOST_C_ANNOTATED if annotated else HOST_C_PLAIN,
+                            '-m32')
+        if path:
+            with open(path, 'rb') as f:
+                data = f.read()
+            self.assertEqual(data[4], 1)
+            self.assertEqual(struct.unpack_from('<H', data, 18)[0], EM_386)
+            return path
+        return self.crafted(32, 'little', EM_386, annotated)
+
+    @staticmethod
+    def crafted(bits, endian, machine, annotated):
+        sections = [('.text', SHT_PROGBITS, b'\xc3' * 16),
+                    ('.data', SHT_PROGBITS, b'\0' * 8)]
+        if annotated:
+            sections.append(('.klp.syms', SHT_PROGBITS,
+                             b'vmlinux.klp_static_counter,0\0'))
+        return make_elf(bits, endian, machine, sections)
+
+    def arm64_c_module(self):
+        """A C module without annotations, built like arm64 module code."""
+        def build(path):
+            c = os.path.join(self.tmp, 'plain.c')
+            with open(c, 'w') as f:
+                f.write(HOST_C_PLAIN)
+            o = c[:-2] + '.o'
+            self.run_cmd([CROSS + 'gcc', '-O2', '-mcmodel=small', '-fno-pic',
+                          '-fno-common', '-c', c, '-o', o])
+            self.run_cmd([CROSS + 'ld', '-r', '-o', path, o])
+        return self._cached('cplain', HOST_C_PLAIN, build)
+
+    def assert_left_alone(self, src, asan=False, valgrind=False):
+        """IN != OUT: copied byte for byte; IN == OUT: not touched.
+
+        @src is the path of the object or its contents."""
+        if isinstance(src, bytes):
+            data = src
+        else:
+            with open(src, 'rb') as f:
+                data = f.read()
+        path = self.write(data, 'in.ko')
+        out = self.write(b'previous contents', 'out.ko')
+        res = self.klp_convert('-v', path, out, asan=asan,
+                               valgrind=valgrind)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertEqual((res.stdout, res.stderr), ('', ''))
+        with open(out, 'rb') as f:
+            self.assertEqual(f.read(), data)
+
+        os.unlink(out)
+        os.utime(path, (1000000000, 1000000000))
+        before = os.stat(path)
+        res = self.klp_convert(path, path, asan=asan, valgrind=valgrind)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertEqual((res.stdout, res.stderr), ('', ''))
+        after = os.stat(path)
+        self.assertEqual((before.st_mtime_ns, before.st_ino),
+                         (after.st_mtime_ns, after.st_ino))
+        with open(path, 'rb') as f:
+            self.assertEqual(f.read(), data)
+        self.assertEqual(os.listdir(self.dir), ['in.ko'])
+        os.unlink(path)
+
+    def assert_refused_in_place_too(self, src, patterns):
+        """Refused as IN -> OUT, and as IN == IN, which stays as it was.
+
+        @src is the path of the object or its contents."""
+        if isinstance(src, bytes):
+            data = src
+        else:
+            with open(src, 'rb') as f:
+                data = f.read()
+        path = self.write(data)
+        res = self.assert_refused(path, patterns)
+        self.assertEqual(len(res.stderr.splitlines()), 1, res.stderr)
+        res = self.klp_convert(path, path)
+        self.assertEqual(res.returncode, 1)
+        with open(path, 'rb') as f:
+            self.assertEqual(f.read(), data)
+        self.assertEqual(self.leftovers(), [])
+
+    # -- no annotations: left alone ------------------------------------
+
+    def test_x86_64_object_left_alone(self):
+        for asan in (False, True):
+            with self.subTest(asan=asan):
+                self.assert_left_alone(self.x86_64_object(), asan=asan)
+
+    def test_i386_object_left_alone(self):
+        for asan in (False, True):
+            with self.subTest(asan=asan):
+                self.assert_left_alone(self.i386_object(), asan=asan)
+
+    def test_crafted_objects_of_every_kind_left_alone(self):
+        for bits, endian, machine in OTHER_KINDS:
+            with self.subTest(bits=bits, endian=endian, machine=machine):
+                data = self.crafted(bits, endian, machine, False)
+                path = self.write(data, 'crafted.o')
+                res = subprocess.run(['readelf', '-S', '-W', path],
+                                     capture_output=True, text=True)
+                self.assertEqual((res.returncode, res.stderr), (0, ''))
+                self.assertIn('.data', res.stdout)
+                os.unlink(path)
+                self.assert_left_alone(data, asan=True)
+
+    def test_aarch64_be_and_ilp32_objects_left_alone(self):
+        for flag in ('-EB', '-mabi=ilp32'):
+            with self.subTest(flag=flag):
+                self.assert_left_alone(self.asm_flags(ASM_PLAIN, flag),
+                                       asan=True)
+
+    def test_arm64_module_without_annotations_is_byte_identical(self):
+        self.assert_left_alone(self.arm64_c_module())
+        self.assert_left_alone(self.asm(ASM_PLAIN), asan=True)
+
+    def test_unannotated_arm64_module_is_never_refused(self):
+        """Even what klp-convert would refuse in an annotated module."""
+        elf = Elf(self.asm(ASM_PLAIN))
+        symtab_entsize = elf.symtab.hdr_off + 56
+        cases = {
+            'GOT relocation, reference from __jump_table': self.asm(
+                '\t.text\n\tadrp x0, :got:vvar\n'
+                '\t.section __jump_table,"aw",%progbits\n\t.quad vvar\n'),
+            'symbol table entry size 16':
+                patch(elf.data, symtab_entsize, '<Q', 16),
+            'symbol table sh_link out of range':
+                patch(elf.data, elf.symtab.hdr_off + 40, '<I', 500),
+        }
+        for what, src in cases.items():
+            with self.subTest(what):
+                self.assert_left_alone(src, asan=True)
+
+    # -- annotations on another architecture: refused -------------------
+
+    def test_annotated_x86_64_object_refused(self):
+        self.assert_refused_in_place_too(self.x86_64_object(True), [
+            r'^klp-convert: .*: KLP_SYMBOL\(\) annotations found, but '
+            r'klp-convert supports only arm64 \(EM_AARCH64\) modules, not '
+            r'machine 62$'])
+
+    def test_annotated_i386_object_refused(self):
+        self.assert_refused_in_place_too(self.i386_object(True), [
+            r'KLP_SYMBOL\(\) annotations found, but klp-convert supports '
+            r'only arm64 \(EM_AARCH64\) modules, not machine 3$'])
+
+    def test_annotated_crafted_objects_refused(self):
+        for bits, endian, machine in OTHER_KINDS:
+            if machine == EM_AARCH64:
+                reason = (r'supports only 64-bit little-endian arm64 '
+                          r'modules, not %d-bit %s-endian ones$'
+                          % (bits, endian))
+            else:
+                reason = (r'supports only arm64 \(EM_AARCH64\) modules, '
+                          r'not machine %d$' % machine)
+            with self.subTest(bits=bits, endian=endian, machine=machine):
+                data = self.crafted(bits, endian, machine, True)
+                self.assert_refused_in_place_too(data, [
+                    r'KLP_SYMBOL\(\) annotations found, but klp-convert '
+                    + reason])
+
+    def test_annotated_aarch64_be_and_ilp32_objects_refused(self):
+        src = ref_from('.text', 'ax', 'bl vvar')
+        for flag, kind in (('-EB', '64-bit big-endian'),
+                           ('-mabi=ilp32', '32-bit little-endian')):
+            with self.subTest(flag=flag):
+                self.assert_refused_in_place_too(self.asm_flags(src, flag), [
+                    r'annotations found, but klp-convert supports only '
+                    r'64-bit little-endian arm64 modules, not %s ones$'
+                    % kind])
+
+    # -- cannot tell ----------------------------------------------------
+
+    def test_unreadable_x86_64_object_refused_without_blaming_arm64(self):
+        with open(self.x86_64_object(), 'rb') as f:
+            data = f.read()
+        shoff = struct.unpack_from('<Q', data, 40)[0]
+        cases = [(data[:40], 'truncated ELF header'),
+                 (data[:shoff + 10], 'section header table extends past'),
+                 (patch(data, 62, '<H', 0), 'no section name string table')]
+        for data, why in cases:
+            with self.subTest(why=why):
+                res = self.assert_refused(self.write(data), [
+                    r'^klp-convert: .*: cannot read the section headers to '
+                    r'look for KLP_SYMBOL\(\) annotations: ' + why])
+                self.assertNotIn('arm64', res.stderr)
+
+    def test_corrupted_x86_64_object_copied_verbatim_or_refused(self):
+        """Whatever the corruption: never a crash, never a changed copy."""
+        with open(self.x86_64_object(), 'rb') as f:
+            good = f.read()
+        elf_shoff = struct.unpack_from('<Q', good, 40)[0]
+        regions = [(0, 64), (elf_shoff, len(good))]
+        rng = random.Random(20250101)
+        out = os.path.join(self.dir, 'out.ko')
+        for i in range(40):
+            buf = bytearray(good)
+            for _ in range(rng.randint(1, 4)):
+                lo, hi = rng.choice(regions)
+                buf[rng.randrange(lo, hi)] = rng.randrange(256)
+            path = self.write(bytes(buf), 'fuzz.ko')
+            res = self.klp_convert(path, out, asan=True)
+            self.assertIn(res.returncode, (0, 1),
+                          'case %d: %s' % (i, res.stderr))
+            if res.returncode:
+                self.assertTrue(res.stderr.startswith('klp-convert: '))
+                self.assertFalse(os.path.exists(out))
+            else:
+                self.assertEqual(res.stderr, '')
+                with open(out, 'rb') as f:
+                    self.assertEqual(f.read(), bytes(buf), 'case %d' % i)
+                os.unlink(out)
+            self.assertEqual(self.leftovers(), [])
+
+
+# ---------------------------------------------------------------------------
 # Valgrind
 # ---------------------------------------------------------------------------
 
@@ -1440,6 +1776,24 @@ class TestValgrind(KlpConvertTestBase):
                                    os.path.join(self.dir, 'out.ko'),
                                    valgrind=True)
             self.assertEqual(res.returncode, 1, res.stderr)
+            self.assertEqual(len(res.stderr.splitlines()), 1, res.stderr)
+
+    def test_valgrind_other_architecture(self):
+        plain = TestOtherModules.crafted(64, 'little', EM_X86_64, False)
+        klp = TestOtherModules.crafted(64, 'little', EM_X86_64, True)
+        path = self.write(plain)
+        out = os.path.join(self.dir, 'out.ko')
+        for args in ((path, out), (path, path)):
+            res = self.klp_convert(*args, valgrind=True)
+            self.assertEqual(res.returncode, 0, res.stderr)
+            self.assertEqual(res.stderr, '')
+            with open(args[1], 'rb') as f:
+                self.assertEqual(f.read(), plain)
+        for data, rc in ((klp, 1), (plain[:100], 1)):
+            res = self.klp_convert(self.write(data, 'other.ko'),
+                                   os.path.join(self.dir, 'out2.ko'),
+                                   valgrind=True)
+            self.assertEqual(res.returncode, rc, res.stderr)
             self.assertEqual(len(res.stderr.splitlines()), 1, res.stderr)
 
     def test_valgrind_refusal(self):

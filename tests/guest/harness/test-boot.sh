@@ -4,7 +4,8 @@
 . "$KLP_HARNESS_FUNCTIONS"
 
 start_test "booted kernel and CPU profile"
-[ "$(uname -m)" = aarch64 ] || die "uname -m is $(uname -m)"
+arch=$(sed -n 's/.*klp_harness\.arch=\([^ ]*\).*/\1/p' /proc/cmdline)
+[ "$(uname -m)" = "${arch:-aarch64}" ] || die "uname -m is $(uname -m), not ${arch:-aarch64}"
 [ -d "/lib/modules/$(uname -r)/kernel" ] || die "no modules for $(uname -r)"
 [ -d "/lib/modules/$(uname -r)/build" ] || die "no build directory for $(uname -r)"
 
@@ -19,6 +20,8 @@ a57)
 	for f in paca pacg bti; do
 		[[ " $features " != *" $f "* ]] || die "cortex-a57 claims '$f': $features"
 	done ;;
+x86_64)
+	grep -qw lm /proc/cpuinfo || die "the x86_64 CPU has no long mode" ;;
 *)
 	echo "(CPU profile '$cpu' has no feature expectations)" ;;
 esac

@@ -13,7 +13,11 @@ line=$(grep '^wake_up_process ' "$TRACING/enabled_functions") ||
 	die "wake_up_process is not in enabled_functions"
 # Flag D: a direct call.  Out of branch range of the module's trampoline
 # (KASLR) the call site goes to ftrace_caller, which calls it.
-[[ $line =~ \)\ +D\  ]] || die "wake_up_process has no direct call: $line"
+# The flags are the one-letter words after the count: "(1) R   D   M" on
+# x86_64 (R: it saves all registers), "(1)    D" on arm64.
+flags=${line#*)}
+flags=${flags%%$'\t'*}
+[[ " $flags " =~ \ D\  ]] || die "wake_up_process has no direct call: $line"
 if [[ $line == *direct--\>* ]]; then
 	echo -n "(called directly) "
 else

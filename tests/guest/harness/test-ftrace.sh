@@ -18,9 +18,15 @@ unload_mod harness_smoke
 echo ok
 
 start_test "function tracing of a vmlinux function"
-trace_function __arm64_sys_newuname
+# The syscall wrapper's name has the architecture's prefix.
+case $(uname -m) in
+aarch64) sys=__arm64_sys_newuname ;;
+x86_64)  sys=__x64_sys_newuname ;;
+*)       die "no syscall prefix known for $(uname -m)" ;;
+esac
+trace_function $sys
 uname -a >/dev/null
 echo 0 >"$TRACING/tracing_on"
-assert_trace_has 'uname-[0-9]+ .*__arm64_sys_newuname <-' "vmlinux function"
+assert_trace_has "uname-[0-9]+ .*$sys <-" "vmlinux function"
 reset_tracing
 echo ok
