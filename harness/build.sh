@@ -90,6 +90,13 @@ rm -rf "$stg/kselftest"
 if [ -n "$targets" ]; then
 	stage "build: kselftests ($targets) against $b"
 	# No O= here: it breaks the test_modules sub-make.  KDIR points at the build.
+	# So the kselftests build in the source tree, which every profile
+	# shares: remove what an earlier build left there first (the files git
+	# ignores), or the programs and modules of another architecture or
+	# compiler would be taken as up to date, or installed as they are.
+	for t in $targets; do
+		git -C "$src" clean -fdXq -- "tools/testing/selftests/$t"
+	done
 	run_logged "$LOGS/kselftest-$name.log" make -C "$src/tools/testing/selftests" \
 		"${KSELFTEST_ARGS[@]}" TARGETS="$targets" KDIR="$b" \
 		INSTALL_PATH="$stg/kselftest" -j"$JOBS" install
