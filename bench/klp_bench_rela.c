@@ -23,6 +23,7 @@ asm(
 "	.p2align 2\n"
 "	.type klp_bench_relocs, %function\n"
 "klp_bench_relocs:\n"
+"	hint 34\n"			/* BTI C */
 "	.rept 1000\n"
 "	adrp x0, version_proc_show\n"
 "	add x0, x0, :lo12:version_proc_show\n"

@@ -141,6 +141,15 @@ test)
 	python3 "$TOP/harness/qemu_run.py" "${args[@]}" --log "$run_dir/console.log" \
 		--results "$run_dir/results.tsv" --timeout "${GUEST_TIMEOUT:-3600}" \
 		--show "${SHOW:-none}" || rc=$?
+	# With kernel BTI, every function of the kernel and of the modules this
+	# run loaded must begin with a landing pad (harness/bti_audit.py).
+	if grep -q '^CONFIG_ARM64_BTI_KERNEL=y' "$b/.config"; then
+		python3 "$TOP/harness/bti_audit.py" --results "$run_dir/results.tsv" \
+			--group "$profile/$cpu${RUN_TAG:+/$RUN_TAG}" "$b/vmlinux" \
+			$(find "$stg/modroot" "$stg/kselftest" "$OUT/guest-tests/$(basename "$b")" \
+				-name '*.ko') >"$run_dir/bti-audit.txt" || rc=1
+		info "guest: $(tail -n 1 "$run_dir/bti-audit.txt") (BTI audit)"
+	fi
 	if [ -n "${RESULTS_OUT:-}" ]; then
 		cp "$run_dir/results.tsv" "$RESULTS_OUT"
 	fi
