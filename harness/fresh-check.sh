@@ -22,21 +22,26 @@ suite=bookworm
 
 # This machine's Debian mirrors: the URI that serves $suite, and the one
 # that serves $suite-security (deb822 .sources files or sources.list).
-mirror_for() {	# mirror_for SUITE
+mirror_for() {	# mirror_for SUITE: the first URI that serves SUITE
 	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk -v want="$1" '
-			/^$/ { if (ok && uri) { print uri; exit } ok = 0; uri = "" }
-			/^URIs:/ { uri = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == want) ok = 1 }
-			END { if (ok && uri) print uri }' "$f"
-	done
-	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		awk -v want="$1" '$1 == "deb" && $3 == want { print $2 }'
+	{
+		for f in /etc/apt/sources.list.d/*.sources; do
+			[ -f "$f" ] || continue
+			awk -v want="$1" '
+				function flush() { if (ok && uri) print uri; ok = 0; uri = "" }
+				/^[[:space:]]*$/ { flush() }
+				/^URIs:/ { uri = $2 }
+				/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == want) ok = 1 }
+				END { flush() }' "$f"
+		done
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+			[ -f "$f" ] || continue
+			awk -v want="$1" '$1 == "deb" && $3 == want { print $2 }' "$f"
+		done
+	} | sed -n 1p
 }
-main_uri=$(mirror_for "$suite" | head -n 1)
-sec_uri=$(mirror_for "$suite-security" | head -n 1)
+main_uri=$(mirror_for "$suite")
+sec_uri=$(mirror_for "$suite-security")
 [ -n "$main_uri" ] || die "no apt source for '$suite' on this machine"
 [ -n "$sec_uri" ] || die "no apt source for '$suite-security' on this machine"
 
