@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The livepatch benchmarks, run in the guest by "make bench" (full mode,
-# klp_harness.bench=full on the kernel command line) and by "make check"
-# (smoke mode: one small iteration, so that the benchmark does not rot).
+# klp_harness.bench=full on the kernel command line; transitions mode, the
+# transition latencies of full mode alone, for the run with two vCPUs) and
+# by "make check" (smoke mode: one small iteration, so that the benchmark
+# does not rot).
 #
 # Each figure is printed as a line the host parses:
 #   BENCH call <scenario> <calls> <ns>
@@ -14,7 +16,7 @@ mode=$(sed -n 's/.*klp_harness\.bench=\([a-z]*\).*/\1/p' /proc/cmdline)
 mode=${mode:-smoke}
 # Transitions are repeated more: how a transition interleaves with the
 # other tasks varies from one to the next, and so does its latency.
-if [ "$mode" = full ]; then
+if [ "$mode" = full ] || [ "$mode" = transitions ]; then
 	CALLS=1000000 REPEAT=5 TREPEAT=31 KTHREADS="0 100 1000" USERS=100
 else
 	CALLS=1000 REPEAT=1 TREPEAT=1 KTHREADS="0 10" USERS=5
@@ -101,6 +103,12 @@ lp_disable() {
 	lp_unload "$@"
 }
 
+# section(name): whether this mode runs that part of the benchmark
+section() {
+	[ "$mode" != transitions ] || [ "$1" = transitions ]
+}
+
+if section calls; then
 start_test "call cost of klp_bench_target() ($mode)"
 echo
 load_mod klp_bench.ko
@@ -133,6 +141,7 @@ for n in 0 1; do
 	echo "BENCH call ftrace-ops-sample-$n-ops $2 ${8%ns}"
 done
 echo ok
+fi
 
 [ $have_lp = yes ] || exit 0
 
@@ -248,6 +257,12 @@ load_us() {
 # one with RELAS for vmlinux (applied as it loads), then loading the module
 # they patch while each is there (klp_bench_rela has RELAS for it, applied
 # through the text patching code).
+section loads || exit 0
+if [ ! -f klp_bench_rela.ko ]; then
+	# Livepatch relocations (klp-convert) are arm64 only.
+	[ "$(uname -m)" != aarch64 ] || die "klp_bench_rela.ko was not built"
+	exit 0
+fi
 start_test "load cost of livepatch relocations ($mode)"
 echo
 for r in $(seq "$REPEAT"); do

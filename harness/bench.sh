@@ -53,6 +53,17 @@ for kernel in series base; do
 		   awk '$1 == ".text" {print $2}')" >>"$sizes"
 done
 
+# The transitions again with two vCPUs: the idle task of the other CPU is
+# running at the livepatch core's first try.
+b=$(SOURCE=series build_dir default)
+SOURCE=series RUN_TAG=bench-2cpu COLLECTIONS=bench QEMU_EXTRA="-icount $icount -seed $seed" \
+	QEMU_SMP=2 KLP_APPEND="klp_harness.bench=transitions nokaslr" \
+	GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800} \
+	"$TOP/harness/guest.sh" test default "$cpu" "$TOP/bench" ||
+	die "the two-vCPU benchmark run failed (out/runs/$(basename "$b")-$cpu-bench-2cpu/console.log)"
+cp "$OUT/runs/$(basename "$b")-$cpu-bench-2cpu/console.log" "$outdir/console-series-2cpu.log"
+logs+=("series-2cpu=$outdir/console-series-2cpu.log")
+
 stage "bench: report (raw data in out/bench/)"
 # The previous run's figures, for the agreement line of the report.
 prev=$outdir/results-prev.json
@@ -61,4 +72,4 @@ if [ -f "$outdir/results.json" ]; then
 fi
 python3 "$TOP/harness/bench_report.py" "$outdir" "${logs[@]}" --sizes "$sizes" \
 	--timings "$LOGS/check-timings.tsv" --compare "$prev" --plot \
-	--setup "QEMU -cpu $cpu -smp $smp -icount $icount -seed $seed, kernel command line nokaslr"
+	--setup "QEMU -cpu $cpu -smp $smp (series-2cpu: -smp 2) -icount $icount -seed $seed, kernel command line nokaslr"

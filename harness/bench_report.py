@@ -69,7 +69,9 @@ def build(kernels, sizes, timings):
 
 def table(data):
     out = []
-    kernels = list(data['calls'])
+    # The kernels of the call and size tables: a transitions-only run (the
+    # two-vCPU one) has only transition figures.
+    kernels = [k for k in data['calls'] if data['calls'][k]]
     out.append('Call cost of one noinline function, ns per call under -icount shift=0 '
                '(median [min..max]); ratio against the unpatched call of the same kernel')
     hdr = f'  {"scenario":<26}' + ''.join(f'{k:>36}' for k in kernels)
@@ -89,8 +91,7 @@ def table(data):
             cell = f'{c["median"]:.1f} [{c["min"]:.1f}..{c["max"]:.1f}]{ratio}'
             row += f'{cell:>36}'
         out.append(row)
-    for k in kernels:
-        tr = data['transitions'].get(k)
+    for k, tr in data['transitions'].items():
         if not tr:
             continue
         out.append('')
@@ -197,8 +198,9 @@ def write_csv(outdir, data):
 
 
 def plot(outdir, data):
-    points, medians = [], []
+    blocks = []         # per kernel: (kernel, every run, medians)
     for k, tr in data['transitions'].items():
+        points, medians = [], []
         for name, runs in tr.items():
             if name.startswith('kthreads-'):
                 for r in runs:
@@ -206,29 +208,39 @@ def plot(outdir, data):
                 medians.append((statistics.median(r['tasks'] for r in runs),
                                 statistics.median(r['enable_ms'] for r in runs),
                                 statistics.median(r['disable_ms'] for r in runs)))
-    if not points:
+        if points:
+            blocks.append((k, points, medians))
+    if not blocks:
         return None
     dat = os.path.join(outdir, 'transition.dat')
     with open(dat, 'w') as f:
-        f.write('# tasks enable-ms disable-ms: every run, then (after two blank '
-                'lines) the median of each scenario\n')
-        for p in sorted(points):
-            f.write(f'{p[0]} {p[1]} {p[2]}\n')
-        f.write('\n\n')
-        for p in sorted(medians):
-            f.write(f'{p[0]:g} {p[1]} {p[2]}\n')
+        f.write('# tasks enable-ms disable-ms: for each kernel, every run, then '
+                '(after two blank lines) the median of each scenario\n')
+        for i, (k, points, medians) in enumerate(blocks):
+            f.write(f'# {k}\n')
+            for p in sorted(points):
+                f.write(f'{p[0]} {p[1]} {p[2]}\n')
+            f.write('\n\n')
+            for p in sorted(medians):
+                f.write(f'{p[0]:g} {p[1]} {p[2]}\n')
+            f.write('\n\n')
+    plots = []
+    for i, (k, _, _) in enumerate(blocks):
+        for col, what, lt in ((2, 'enable', 1 + 2 * i), (3, 'disable', 2 + 2 * i)):
+            plots.append(f'"{dat}" index {2 * i + 1} using 1:{col} with linespoints '
+                         f'lt {lt} pt 7 title "{k}: {what} -> transition done (median)"')
+            plots.append(f'"{dat}" index {2 * i} using 1:{col} with points '
+                         f'lt {lt} pt 1 notitle')
     png = os.path.join(outdir, 'transition.png')
-    script = f'''set terminal png size 800,560
+    script = f'''set terminal png size 800,600
 set output "{png}"
-set title "Livepatch transition latency against the number of tasks (QEMU -icount, one vCPU)"
+set title "Livepatch transition latency against the number of tasks (QEMU -icount)"
 set xlabel "tasks in the guest (sleeping kthreads added: 0, 100, 1000)"
 set ylabel "ms"
+set logscale y
 set key below
 set grid
-plot "{dat}" index 1 using 1:2 with linespoints lt 1 pt 7 title "enable -> transition done (median)", \\
-     "{dat}" index 0 using 1:2 with points lt 1 pt 1 title "enable, each run", \\
-     "{dat}" index 1 using 1:3 with linespoints lt 2 pt 7 title "disable -> transition done (median)", \\
-     "{dat}" index 0 using 1:3 with points lt 2 pt 2 title "disable, each run"
+plot {", ".join(plots)}
 '''
     subprocess.run(['gnuplot'], input=script, text=True, check=True)
     return png

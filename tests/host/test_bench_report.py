@@ -48,6 +48,27 @@ class BenchReportTest(unittest.TestCase):
         self.assertEqual(data['calls']['series']['plain']['median'], 11.1)
         self.assertIn('112.0 [112.0..112.0] x10.09', out)
 
+    def test_transitions_only_kernel(self):
+        """The two-vCPU run: a transition table of its own, no call column"""
+        with tempfile.TemporaryDirectory() as d:
+            one, two = os.path.join(d, 'one.log'), os.path.join(d, 'two.log')
+            with open(one, 'w') as f:
+                f.write(LOG)
+            with open(two, 'w') as f:
+                f.write('# BENCH transition kthreads-1000 1044 12000 30000 0\n'
+                        '# BENCH transition kthreads-1000 1044 14000 32000 0\n')
+            out = subprocess.run([sys.executable, REPORT, d, 'series=' + one,
+                                  'series-2cpu=' + two, '--plot'],
+                                 capture_output=True, text=True, check=True).stdout
+            with open(os.path.join(d, 'transition.dat')) as f:
+                dat = f.read()
+        self.assertIn('Transition latency (series-2cpu kernel)', out)
+        row = [l for l in out.splitlines() if l.strip().startswith('kthreads-1000')][0]
+        self.assertEqual(row.split()[1:3], ['1044', '13.0'])
+        header = [l for l in out.splitlines() if l.strip().startswith('scenario')][0]
+        self.assertNotIn('series-2cpu', header)
+        self.assertIn('# series-2cpu', dat)
+
     def test_transitions_median_min_max_of_every_run(self):
         out, _ = self.run_report(LOG)
         row = [l for l in out.splitlines() if l.strip().startswith('kthreads-0')][0]
