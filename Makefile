@@ -7,7 +7,7 @@ CPU     ?= max
 H       := harness
 
 .PHONY: help demo check fresh-check setup base tree export series-status series-check \
-	build rootfs guest-test shell host-test bench clean distclean
+	build rootfs guest-test shell host-test bench stress clean distclean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -23,6 +23,10 @@ check:
 ## fresh-check     make check and make demo in a clean Debian root (debootstrap), from a clone of HEAD
 fresh-check:
 	@bash $(H)/fresh-check.sh
+
+## stress          the livepatch soak: 200 cycles on 2 vCPUs, every result checked [PROFILE= CPU=]
+stress:
+	@bash $(H)/stress.sh
 
 ## bench           what livepatch costs: call cost, transition latency, text size (out/bench/)
 bench:
