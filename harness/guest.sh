@@ -97,6 +97,12 @@ tests_cpio() {
 				make -C "$b" M="$copy" "${KBUILD_ARGS[@]}" -j"$JOBS" modules ||
 				die "could not build the modules in $d (log: $LOGS/guest-test-$profile-$name.log)"
 		fi
+		# host-prepare: what the directory makes on the host once its
+		# modules are built (sourced in the copy, with TOP set).
+		if [ -f "$copy/host-prepare" ]; then
+			(cd "$copy" && TOP=$TOP . ./host-prepare) >&2 ||
+				die "host-prepare of $d failed"
+		fi
 		mkdir -p "$r/kselftest/$name"
 		rsync -a --exclude '*.o' --exclude '.*.cmd' --exclude '*.mod*' \
 			--exclude 'modules.order' --exclude 'Module.symvers' "$copy/" "$r/kselftest/$name/"
