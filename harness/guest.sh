@@ -90,7 +90,8 @@ tests_cpio() {
 		compgen -G "$d/test-*.sh" >/dev/null || die "$d has no test-*.sh"
 		copy=$OUT/guest-tests/$(basename "$b")/$name
 		mkdir -p "$copy"
-		rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' "$d/" "$copy/"
+		rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+			--exclude '/prepared/' "$d/" "$copy/"
 		if [ -f "$copy/Makefile" ] || [ -f "$copy/Kbuild" ]; then
 			info "guest-test: building modules of $name against $b" >&2
 			run_logged "$LOGS/guest-test-$profile-$name.log" \
@@ -98,7 +99,8 @@ tests_cpio() {
 				die "could not build the modules in $d (log: $LOGS/guest-test-$profile-$name.log)"
 		fi
 		# host-prepare: what the directory makes on the host once its
-		# modules are built (sourced in the copy, with TOP set).
+		# modules are built (sourced in the copy, with TOP set), under
+		# prepared/.
 		if [ -f "$copy/host-prepare" ]; then
 			(cd "$copy" && TOP=$TOP . ./host-prepare) >&2 ||
 				die "host-prepare of $d failed"

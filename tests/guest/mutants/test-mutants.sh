@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Malformed livepatch modules: every copy of klp_mutant_patch.ko that
-# harness/klp_mutants.py made on the host (mutants/manifest says what each
+# harness/klp_mutants.py made on the host (prepared/mutants/manifest says what each
 # one changes) is loaded before its target module and after it. Each one is
 # either refused with a kernel message, or loads and works: the patched
 # function returns 42. Nothing else is allowed, and the harness fails the
@@ -19,7 +19,7 @@ if [ ! -f klp_mutant_patch.ko ]; then
 	echo "SKIP: the malformed livepatches are arm64 only"
 	exit $ksft_skip
 fi
-[ -s mutants/manifest ] || die "no mutants/manifest: host-prepare did not run"
+[ -s prepared/mutants/manifest ] || die "no prepared/mutants/manifest: host-prepare did not run"
 
 # wait_lp(patch): wait until its transition is over (a minute at most)
 wait_lp() {
@@ -93,7 +93,7 @@ good
 n=0 refused=0 refused_target=0 works=0
 while IFS=$'\t' read -r ko what; do
 	for first in patch target; do
-		r=$(try "mutants/$ko" $first) || exit 1
+		r=$(try "prepared/mutants/$ko" $first) || exit 1
 		echo "$ko ($first first): $r: $what"
 		case $r in
 		refused)        refused=$((refused + 1)) ;;
@@ -103,7 +103,7 @@ while IFS=$'\t' read -r ko what; do
 	done
 	n=$((n + 1))
 	[ $((n % 10)) != 0 ] || good
-done <mutants/manifest
+done <prepared/mutants/manifest
 good
 echo "KLP_MUTANTS mutants=$n loads=$((2 * n)) refused=$refused" \
 	"refused_at_target_load=$refused_target loaded_and_worked=$works"
