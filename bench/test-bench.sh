@@ -28,12 +28,6 @@ have_lp=no
 RELAS=2000
 samples=/lib/modules/$(uname -r)/kernel/samples/ftrace
 
-# us: the time in microseconds (10#: the seconds may be 0 after boot)
-us() {
-	local t
-	t=$(date +%s%N)
-	echo $(( 10#$t / 1000 ))
-}
 
 # Whatever happens, leave no patch, module or helper process behind for the
 # tests that run after this one.
@@ -67,15 +61,6 @@ call_cost() {
 	done
 }
 
-# lp_wait(livepatch): wait until its transition is done (or, after it was
-# disabled, until it is gone)
-lp_wait() {
-	local t
-	while read -r t 2>/dev/null <"/sys/kernel/livepatch/$1/transition" &&
-	      [ "$t" != 0 ]; do
-		sleep 0.05
-	done
-}
 
 # lp_enable([livepatch]): load a livepatch and wait for its transition
 lp_enable() {

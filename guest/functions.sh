@@ -59,3 +59,22 @@ assert_trace_has() {
 		die "$2: no line matching '$1' in the trace:
 $(grep -v '^#' "$TRACING/trace" | head -n 20)"
 }
+
+# us: the time in microseconds (10#: the seconds may be 0 after boot)
+us() {
+	local t
+	t=$(date +%s%N)
+	echo $(( 10#$t / 1000 ))
+}
+
+# lp_wait(livepatch): wait until its transition is over, or it is gone
+# (a minute at most)
+lp_wait() {
+	local t i=0
+	while read -r t 2>/dev/null <"/sys/kernel/livepatch/$1/transition" &&
+	      [ "$t" != 0 ]; do
+		i=$((i + 1))
+		[ $i -lt 3000 ] || die "the transition of $1 did not end within a minute"
+		sleep 0.02
+	done
+}

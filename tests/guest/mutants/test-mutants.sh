@@ -21,24 +21,15 @@ if [ ! -f klp_mutant_patch.ko ]; then
 fi
 [ -s prepared/mutants/manifest ] || die "no prepared/mutants/manifest: host-prepare did not run"
 
-# wait_lp(patch): wait until its transition is over (a minute at most)
-wait_lp() {
-	local t i=0
-	while read -r t 2>/dev/null <$LP/$1/transition && [ "$t" != 0 ]; do
-		i=$((i + 1))
-		[ $i -lt 6000 ] || die "the transition of $1 did not end"
-		sleep 0.01
-	done
-}
 
 # unpatch(): disable and unload whatever livepatch of $MOD is loaded, and
 # $MOD
 unpatch() {
 	local p
 	for p in $(ls $LP 2>/dev/null); do
-		wait_lp "$p"
+		lp_wait "$p"
 		echo 0 >"$LP/$p/enabled"
-		wait_lp "$p"
+		lp_wait "$p"
 		while [ -d "$LP/$p" ]; do sleep 0.01; done
 	done
 	for p in $(lsmod | awk '$1 ~ /^klp_mutant_patch/ { print $1 }'); do
@@ -66,7 +57,7 @@ try() {
 		echo refused
 		return
 	fi
-	wait_lp klp_mutant_patch
+	lp_wait klp_mutant_patch
 	if [ "$first" = patch ] && ! out=$(insmod $MOD.ko 2>&1); then
 		dmesg | sed -n "/klp_mutants: mark $mark/,\$p" | grep -vq "klp_mutants: mark" ||
 			die "$MOD was refused under $ko ($out) without a kernel message"

@@ -39,12 +39,6 @@ if [ ! -f klp_stress_p1.ko ]; then
 	exit $ksft_skip
 fi
 
-# us: the time in microseconds
-us() {
-	local t
-	t=$(date +%s%N)
-	echo $(( 10#$t / 1000 ))
-}
 
 pids=()
 cleanup() {
@@ -123,10 +117,7 @@ times=()
 # wait_done(patch): wait for its transition to end, record how long it took
 # since T0
 wait_done() {
-	local t
-	while read -r t 2>/dev/null <$LP/$1/transition && [ "$t" != 0 ]; do
-		sleep 0.01
-	done
+	lp_wait $1
 	times+=($(( $(us) - T0 )))
 }
 
