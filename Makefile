@@ -7,7 +7,7 @@ CPU     ?= max
 H       := harness
 
 .PHONY: help demo check fresh-check setup base tree export series-status series-check \
-	build rootfs guest-test shell host-test bench stress clean distclean
+	build rootfs guest-test shell host-test bench stress faults fuzz clean distclean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -26,7 +26,15 @@ fresh-check:
 
 ## stress          the livepatch soak: 200 cycles on 2 vCPUs, every result checked [PROFILE= CPU=]
 stress:
-	@bash $(H)/stress.sh
+	@bash $(H)/stress.sh soak
+
+## faults          every allocation of every livepatch path failed in turn (debug kernel) [CPU=]
+faults:
+	@bash $(H)/stress.sh faults
+
+## fuzz            fuzz klp-convert with afl++ [FUZZ_TIME=seconds, FUZZ_SAVE=1 keeps the corpus]
+fuzz:
+	@bash $(H)/fuzz.sh
 
 ## bench           what livepatch costs: call cost, transition latency, text size (out/bench/)
 bench:

@@ -18,6 +18,16 @@ SPLAT = re.compile(
     r'|rcu: INFO: rcu_.* detected stalls|blocked for more than \d+ seconds'
     r'|Internal error:|SError Interrupt')
 
+# The fault injection test (tests/guest/mutants/test-faults.sh) makes
+# allocations fail on purpose, and the kernel reports some of those failures
+# with a stack trace.  Between its two markers, and only there, the one
+# "Call trace:" that follows each allocation failure report is expected.
+# Anything else in that window (a WARNING, a KASAN or lockdep report, a
+# trace without an allocation failure before it) still fails the run.
+FAULTS_BEGIN = 'klp-harness-faults: begin'
+FAULTS_END = 'klp-harness-faults: end'
+ALLOC_FAILURE = re.compile(r'page allocation failure: order:\d+|vmalloc error: size \d+')
+
 RESULT = re.compile(r'^(not )?ok (\d+)\s+(?:selftests: )?(.*?)\s*(?:#\s*(.*))?$')
 PLAN = re.compile(r'^1\.\.(\d+)\s*$')
 HEADER = re.compile(r'^# selftests: (.*?)\s*$')
@@ -44,12 +54,24 @@ def parse(lines):
     """lines: iterable of (seconds since start, text).  Returns a dict."""
     # One KTAP document per kselftest collection: each has its own plan.
     st = {'init': None, 'finished': None, 'docs': [], 'tests': [],
-          'splats': [], 'panic': False, 'last_t': 0.0}
+          'splats': [], 'panic': False, 'last_t': 0.0, 'injected': 0}
     start = None            # when the current test began
     in_dmesg = False
+    in_faults = False       # between the fault injection test's markers
+    alloc_failure = False   # an allocation failure report awaits its trace
     for t, raw in lines:
         line = clean(raw)
         st['last_t'] = t
+        if FAULTS_BEGIN in line:
+            in_faults = True
+        elif FAULTS_END in line:
+            in_faults = alloc_failure = False
+        elif in_faults and ALLOC_FAILURE.search(line):
+            alloc_failure = True
+        elif alloc_failure and 'Call trace:' in line:
+            alloc_failure = False
+            st['injected'] += 1
+            continue
         if SPLAT.search(line):
             st['splats'].append(line.strip())
             if 'Kernel panic' in line:
@@ -136,6 +158,9 @@ def judge(st, exit_kind, timeout=None, tail=None):
     res.append(done)
 
     splat = Result('kernel log clean', 'pass')
+    if st['injected']:
+        splat.detail = (f'{st["injected"]} stack trace(s) of injected allocation '
+                        f'failures expected')
     if st['splats']:
         splat.result = 'fail'
         splat.detail = f'{len(st["splats"])} line(s) like: {st["splats"][0]}'

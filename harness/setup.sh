@@ -11,8 +11,9 @@ HOST_PKGS=(
 	python3-git perl git ca-certificates
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	libelf-dev:arm64 linux-source-6.12 valgrind gnuplot-nox
-	qemu-system-arm qemu-system-x86
+	qemu-system-arm qemu-system-x86 afl++
 	"clang-$KLP_LLVM_VERSION" "lld-$KLP_LLVM_VERSION" "llvm-$KLP_LLVM_VERSION"
+	"libclang-rt-$KLP_LLVM_VERSION-dev"
 )
 
 missing=()

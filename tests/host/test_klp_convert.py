@@ -22,6 +22,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -35,6 +36,8 @@ SRC = os.environ.get('KLP_CONVERT_SRC',
                      os.path.join(KERNEL, 'scripts', 'livepatch',
                                   'klp-convert.c'))
 CROSS = 'aarch64-linux-gnu-'
+# Debian's LLVM, the version harness/lib.sh pins (KLP_LLVM_VERSION)
+CLANG = os.environ.get('KLP_CONVERT_CLANG', 'clang-19')
 
 SHN_UNDEF = 0
 SHN_LIVEPATCH = 0xff20
@@ -484,9 +487,9 @@ SANITIZER_MARKERS = ('AddressSanitizer', 'LeakSanitizer', 'runtime error:',
 BUILD = {'tmp': None, 'cache': {}}
 
 
-def _build_tool(out, flags):
-    cmd = (['gcc'] + flags + ['-Wall', '-Wextra', '-Werror', '-o', out, SRC,
-                              '-lelf'])
+def _build_tool(out, flags, cc='gcc'):
+    cmd = ([cc] + flags + ['-Wall', '-Wextra', '-Werror', '-o', out, SRC,
+                           '-lelf'])
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode:
         raise AssertionError('build failed: %s\n%s'
@@ -497,17 +500,22 @@ def setUpModule():
     for tool in ('gcc', 'as', 'ld', 'readelf'):
         if not shutil.which(CROSS + tool):
             raise AssertionError(CROSS + tool + ' not installed')
+    if not shutil.which(CLANG):
+        raise AssertionError(CLANG + ' not installed')
     if not os.path.exists(SRC):
         raise AssertionError('no klp-convert source at %s' % SRC)
     tmp = tempfile.mkdtemp(prefix='klp-convert-test-')
     BUILD['tmp'] = tmp
     BUILD['tool'] = os.path.join(tmp, 'klp-convert')
     BUILD['tool_asan'] = os.path.join(tmp, 'klp-convert-asan')
+    BUILD['tool_clang'] = os.path.join(tmp, 'klp-convert-clang')
+    sanitize = ['-O1', '-g', '-fsanitize=address,undefined',
+                '-fno-sanitize-recover=all', '-fno-omit-frame-pointer']
     try:
         _build_tool(BUILD['tool'], ['-O2'])
-        _build_tool(BUILD['tool_asan'],
-                    ['-O1', '-g', '-fsanitize=address,undefined',
-                     '-fno-sanitize-recover=all', '-fno-omit-frame-pointer'])
+        _build_tool(BUILD['tool_asan'], sanitize)
+        # clang's UBSan checks more (pointer arithmetic on NULL, for one)
+        _build_tool(BUILD['tool_clang'], sanitize, CLANG)
     except BaseException:
         # tearDownModule() is not called when setUpModule() fails
         tearDownModule()
@@ -531,6 +539,7 @@ class KlpConvertTestBase(unittest.TestCase):
         cls.tmp = BUILD['tmp']
         cls.tool = BUILD['tool']
         cls.tool_asan = BUILD['tool_asan']
+        cls.tool_clang = BUILD['tool_clang']
         cls._cache = BUILD['cache']
 
     def setUp(self):
@@ -628,7 +637,10 @@ class KlpConvertTestBase(unittest.TestCase):
     # -- running the tool ---------------------------------------------------
 
     def klp_convert(self, *args, asan=False, valgrind=False):
-        cmd = [self.tool_asan if asan else self.tool] + list(args)
+        """asan: False, True (the gcc sanitizer build) or 'clang'."""
+        tool = {False: self.tool, True: self.tool_asan,
+                'clang': self.tool_clang}[asan]
+        cmd = [tool] + list(args)
         if valgrind:
             cmd = ['valgrind', '-q', '--error-exitcode=99',
                    '--leak-check=full', '--errors-for-leak-kinds=definite'
@@ -1264,6 +1276,36 @@ class TestMalformed(KlpConvertTestBase):
                     r'symbol %d: st_name 0xfffffff0 is outside the string'
                     % sym.idx)
 
+    def test_misaligned_section_header_table(self):
+        # Found by make fuzz: libelf used the table in place, at an address
+        # misaligned for Elf64_Shdr (undefined behaviour, and a fault on a
+        # host that traps unaligned loads).
+        off = self.elf.e_shoff
+        self.assertEqual(off + 64 * self.elf.e_shnum, len(self.data))
+        data = patch(self.data[:off] + bytes(4) + self.data[off:], 0x28,
+                     '<Q', off + 4)
+        self.refuse(data, 'section header table offset 0x%x is not 8-byte '
+                    'aligned' % (off + 4))
+
+    def test_misaligned_table_section(self):
+        sec = self.elf.section('.rela.text')
+        self.refuse(patch(self.data, self.shdr('.rela.text', 'offset'), '<Q',
+                          sec.offset + 4),
+                    r'section \d+: offset 0x%x is not 8-byte aligned'
+                    % (sec.offset + 4))
+
+    def test_empty_klp_syms(self):
+        # Found by make fuzz: an empty .klp.syms has no buffer, and the
+        # string walk did arithmetic on the NULL pointer.  No annotation,
+        # nothing to convert.
+        data = patch(self.data, self.shdr('.klp.syms', 'size'), '<Q', 0)
+        for asan in (False, True, 'clang'):
+            out = os.path.join(self.dir, 'out.ko')
+            res = self.klp_convert(self.write(data), out, asan=asan)
+            self.assertEqual(res.returncode, 0, res.stderr)
+            self.assertEqual(res.stderr, '')
+            os.unlink(out)
+
     def test_r_info_symbol_out_of_range(self):
         r = self.elf.relas('.rela.text')[3]
         self.refuse(patch(self.data, r.off + 8, '<Q',
@@ -1803,6 +1845,46 @@ class TestValgrind(KlpConvertTestBase):
                                valgrind=True)
         self.assertEqual(res.returncode, 1, res.stderr)
         self.assertEqual(len(res.stderr.splitlines()), 2, res.stderr)
+
+
+# ---------------------------------------------------------------------------
+# The fuzzing corpus (make fuzz, tests/fuzz/klp-convert/): every input that
+# reached a new path, replayed under ASan and UBSan
+# ---------------------------------------------------------------------------
+
+CORPUS = os.path.join(HERE, '..', 'fuzz', 'klp-convert')
+
+
+class TestFuzzCorpus(KlpConvertTestBase):
+
+    def test_corpus_replays_cleanly(self):
+        """Each input converts (exit 0) or is refused with one message
+        (exit 1), with no sanitizer report, no hang and no leftovers."""
+        files = sorted(os.listdir(CORPUS))
+        self.assertGreater(len(files), 0, 'no corpus in ' + CORPUS)
+        counts = {0: 0, 1: 0}
+        for name in files:
+            out = os.path.join(self.dir, 'out.ko')
+            rcs = []
+            for build in (True, 'clang'):
+                with self.subTest(input=name, build=build):
+                    res = self.klp_convert(os.path.join(CORPUS, name), out,
+                                           asan=build)
+                    self.assertIn(res.returncode, (0, 1), res.stderr)
+                    rcs.append(res.returncode)
+                    if res.returncode:
+                        self.assertTrue(
+                            res.stderr.startswith('klp-convert: '),
+                            res.stderr)
+                        self.assertFalse(os.path.exists(out))
+                    self.assertEqual(self.leftovers(), [])
+                if os.path.exists(out):
+                    os.unlink(out)
+            self.assertEqual(len(set(rcs)), 1, '%s: builds disagree' % name)
+            counts[rcs[0]] += 1
+        print('\nklp-convert corpus: %d inputs, %d converted or copied, '
+              '%d refused' % (len(files), counts[0], counts[1]),
+              file=sys.stderr)
 
 
 if __name__ == '__main__':

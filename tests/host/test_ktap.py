@@ -127,6 +127,35 @@ class KtapTest(unittest.TestCase):
             res = by_name(judge(BOOT + ['TAP version 13', '1..0', '[ 1.0] ' + line] + DONE))
             self.assertEqual(res['kernel log clean'].result, 'fail', line)
 
+    def test_injected_allocation_failure_traces(self):
+        fail = ['[ 2.0] failnth: page allocation failure: order:0, mode:0xcc0(GFP_KERNEL)',
+                '[ 2.0] CPU: 0 UID: 0 PID: 99 Comm: failnth Not tainted 6.12.117 #1',
+                '[ 2.0] Call trace:', '[ 2.0]  dump_backtrace+0x0/0x10',
+                '[ 2.0]  warn_alloc+0x0/0x10', '[ 2.0] Mem-Info:']
+        vfail = ['[ 2.1] failnth: vmalloc error: size 8192, vm_struct allocation failed',
+                 '[ 2.1] Call trace:']
+        begin = ['[ 1.9] klp-harness-faults: begin']
+        end = ['[ 3.0] klp-harness-faults: end']
+        # expected only between the markers
+        res = by_name(judge(BOOT + ['TAP version 13', '1..0'] + begin + fail + vfail + end
+                            + DONE))
+        self.assertEqual(res['kernel log clean'].result, 'pass')
+        self.assertIn('2 stack trace(s) of injected', res['kernel log clean'].detail)
+        # and in the dmesg dump
+        res = by_name(judge(BOOT + ['TAP version 13', '1..0', 'klp-harness: finished',
+                                    'klp-harness: dmesg begin'] + begin + fail + end +
+                            ['klp-harness: dmesg end']))
+        self.assertEqual(res['kernel log clean'].result, 'pass')
+        for lines in (
+                fail,                                   # no window
+                begin + fail + end + fail,              # after the window
+                begin + ['[ 2.0] Call trace:'] + end,   # no allocation failure
+                begin + fail + ['[ 2.0] Call trace:'] + end,   # a second trace
+                begin + fail + ['[ 2.0] WARNING: CPU: 0 PID: 9 at x'] + end,
+                begin + ['[ 2.0] BUG: KASAN: use-after-free in x'] + end):
+            res = by_name(judge(BOOT + ['TAP version 13', '1..0'] + lines + DONE))
+            self.assertEqual(res['kernel log clean'].result, 'fail', lines)
+
     def test_splat_in_dmesg_dump_counts(self):
         res = by_name(judge(BOOT + ['TAP version 13', '1..0', 'klp-harness: finished',
                                     'klp-harness: dmesg begin',

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The good livepatch the malformed ones are made from
- * (harness/klp_mutants.py): klp_mutant_get() of klp_mutant_mod returns
- * klp_mutant_base + 2, 42, if the livepatch relocations against
- * klp_mutant_base and vmlinux's pipe_max_size were applied right.
+ * (harness/klp_mutants.py), and the one the fault injection test loads:
+ * klp_mutant_get() of klp_mutant_mod returns klp_mutant_base +
+ * klp_mutant_one() + 1, 42, if the livepatch relocations against
+ * klp_mutant_base, klp_mutant_one() and vmlinux's pipe_max_size were
+ * applied right.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -12,13 +14,16 @@
 
 KLP_SYMBOL(klp_mutant_mod, klp_mutant_base, 0);
 extern int klp_mutant_base;
+KLP_SYMBOL(klp_mutant_mod, klp_mutant_one, 0);
+extern int klp_mutant_one(void);
 KLP_SYMBOL(vmlinux, pipe_max_size, 0);
 extern unsigned int pipe_max_size;
 
 static noinline int livepatch_get(void)
 {
 	/* pipe_max_size is never below a page */
-	return READ_ONCE(klp_mutant_base) + 1 + (READ_ONCE(pipe_max_size) >= 4096);
+	return READ_ONCE(klp_mutant_base) + klp_mutant_one() +
+	       (READ_ONCE(pipe_max_size) >= 4096);
 }
 
 static struct klp_func funcs[] = {
