@@ -6,8 +6,9 @@
 # make: what a newcomer needs to clone the repository and type "make"),
 # with the apt sources of this machine's Debian mirror (the suite, its
 # updates and its security suite, which serves linux-source-6.12), clones
-# the committed HEAD of this repository into it, and runs "make check" and
-# "make demo" there in a chroot with proc, sys and dev mounted.  Nothing of
+# the committed HEAD of this repository into it, and runs "make check",
+# "make demo" and a one-minute "make fuzz" (afl++ is installed by setup
+# for it alone) there in a chroot with proc, sys and dev mounted.  Nothing of
 # this machine's caches goes in: every package, the base source, every
 # kernel build and the guest root filesystem are made anew.
 #
@@ -92,13 +93,14 @@ mount_in -t devpts devpts "$root/dev/pts"
 mount_in -t tmpfs tmpfs "$root/dev/shm"
 mount_in -t tmpfs tmpfs "$root/tmp"
 
-stage "fresh-check: make check, then make demo, in the clean root"
+stage "fresh-check: make check, make demo and make fuzz, in the clean root"
 rc=0
 chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	bash -c 'cd /work/klp-arm64 && make check; c=$?; make demo; d=$?;
-		echo "fresh-check: make check exit $c, make demo exit $d"
-		[ $c -eq 0 ] && [ $d -eq 0 ]' 2>&1 | tee -a "$log" || rc=$?
+		FUZZ_TIME=60 make fuzz; f=$?
+		echo "fresh-check: make check exit $c, make demo exit $d, make fuzz exit $f"
+		[ $c -eq 0 ] && [ $d -eq 0 ] && [ $f -eq 0 ]' 2>&1 | tee -a "$log" || rc=$?
 wall=$(( $(date +%s) - t0 ))
 printf 'fresh-check: wall time %d min %d s\n' $((wall / 60)) $((wall % 60)) | tee -a "$log"
 exit $rc

@@ -1287,6 +1287,18 @@ class TestMalformed(KlpConvertTestBase):
         self.refuse(data, 'section header table offset 0x%x is not 8-byte '
                     'aligned' % (off + 4))
 
+    def test_huge_alignment(self):
+        # Found by make fuzz: libelf padded the output to honour a 4 TiB
+        # alignment, and the tool wrote gigabytes (an afl hang).
+        self.refuse(patch(self.data, self.shdr('.data', 'addralign'), '<Q',
+                          1 << 42),
+                    r'section \d+: alignment 0x40000000000 is larger than the '
+                    r'largest page size \(0x10000\)')
+        out = os.path.join(self.dir, 'out.ko')
+        data = patch(self.data, self.shdr('.data', 'addralign'), '<Q', 0x10000)
+        res = self.klp_convert(self.write(data), out)
+        self.assertEqual(res.returncode, 0, res.stderr)
+
     def test_misaligned_table_section(self):
         sec = self.elf.section('.rela.text')
         self.refuse(patch(self.data, self.shdr('.rela.text', 'offset'), '<Q',
