@@ -13,7 +13,8 @@
 #   FUZZ_TIME=S   seconds to fuzz (default 600)
 #   FUZZ_SAVE=1   afl-cmin the queue into the repository's corpus (what
 #                 make check replays, tests/host/test_klp_convert.py); the
-#                 inputs that once crashed it (crash-*) stay
+#                 inputs that once crashed or hung it (crash-*, hang-*)
+#                 stay
 #
 # It reports executions, paths and crashes, in out/fuzz/summary.txt too,
 # and fails if afl found a crash or a hang.
@@ -104,9 +105,10 @@ if [ "${FUZZ_SAVE:-0}" = 1 ]; then
 	cp "$FUZZ"/afl/default/queue/id:* "$FUZZ/cmin-in/"
 	run_logged "$LOGS/fuzz-cmin.log" afl-cmin -m none -t 2000 \
 		-i "$FUZZ/cmin-in" -o "$FUZZ/cmin" -- "$FUZZ/klp-convert" @@ "$FUZZ/tmp/out.ko"
-	# Inputs that once crashed it (crash-*) stay, under their names.
+	# Inputs that once crashed or hung it (crash-*, hang-*) stay, under
+	# their names.
 	mkdir -p "$CORPUS"
-	find "$CORPUS" -maxdepth 1 -type f ! -name 'crash-*' -delete
+	find "$CORPUS" -maxdepth 1 -type f ! -name 'crash-*' ! -name 'hang-*' -delete
 	i=0
 	for f in "$FUZZ"/cmin/*; do
 		cp "$f" "$CORPUS/$(printf '%04d' $i)-$(sha1sum <"$f" | cut -c1-12)"

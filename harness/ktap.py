@@ -27,6 +27,11 @@ SPLAT = re.compile(
 FAULTS_BEGIN = 'klp-harness-faults: begin'
 FAULTS_END = 'klp-harness-faults: end'
 ALLOC_FAILURE = re.compile(r'page allocation failure: order:\d+|vmalloc error: size \d+')
+# The kernel's timestamp of a console line.  The dump of the kernel log at
+# the end may have lost the window's start marker (a long run fills the
+# ring buffer), so there the window is the span of kernel time that the
+# markers enclosed on the console.
+KTIME = re.compile(r'^\[\s*(\d+\.\d+)\]')
 
 RESULT = re.compile(r'^(not )?ok (\d+)\s+(?:selftests: )?(.*?)\s*(?:#\s*(.*))?$')
 PLAN = re.compile(r'^1\.\.(\d+)\s*$')
@@ -59,19 +64,30 @@ def parse(lines):
     in_dmesg = False
     in_faults = False       # between the fault injection test's markers
     alloc_failure = False   # an allocation failure report awaits its trace
+    windows = []            # [start, end] kernel times of those windows
     for t, raw in lines:
         line = clean(raw)
         st['last_t'] = t
-        if FAULTS_BEGIN in line:
-            in_faults = True
-        elif FAULTS_END in line:
-            in_faults = alloc_failure = False
-        elif in_faults and ALLOC_FAILURE.search(line):
-            alloc_failure = True
-        elif alloc_failure and 'Call trace:' in line:
+        m = KTIME.match(line)
+        ktime = float(m.group(1)) if m else None
+        if FAULTS_BEGIN in line or FAULTS_END in line:
+            in_faults = FAULTS_BEGIN in line
             alloc_failure = False
-            st['injected'] += 1
-            continue
+            if in_faults:
+                windows.append([ktime, None])
+            elif windows:
+                windows[-1][1] = ktime
+        else:
+            if in_dmesg and ktime is not None:
+                in_faults = any(b is not None and b <= ktime and (e is None or ktime <= e)
+                                for b, e in windows)
+                alloc_failure = alloc_failure and in_faults
+            if in_faults and ALLOC_FAILURE.search(line):
+                alloc_failure = True
+            elif alloc_failure and 'Call trace:' in line:
+                alloc_failure = False
+                st['injected'] += 1
+                continue
         if SPLAT.search(line):
             st['splats'].append(line.strip())
             if 'Kernel panic' in line:

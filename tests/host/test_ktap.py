@@ -146,6 +146,17 @@ class KtapTest(unittest.TestCase):
                                     'klp-harness: dmesg begin'] + begin + fail + end +
                             ['klp-harness: dmesg end']))
         self.assertEqual(res['kernel log clean'].result, 'pass')
+        # a dump that lost the start marker (the ring buffer wrapped):
+        # the window is the kernel time the markers enclosed on the console
+        res = by_name(judge(BOOT + ['TAP version 13', '1..0'] + begin + fail + end +
+                            ['klp-harness: finished', 'klp-harness: dmesg begin'] +
+                            fail + end + ['klp-harness: dmesg end']))
+        self.assertEqual(res['kernel log clean'].result, 'pass')
+        late = [line.replace('[ 2.0]', '[ 4.0]') for line in fail]
+        res = by_name(judge(BOOT + ['TAP version 13', '1..0'] + begin + fail + end +
+                            ['klp-harness: finished', 'klp-harness: dmesg begin'] +
+                            late + ['klp-harness: dmesg end']))
+        self.assertEqual(res['kernel log clean'].result, 'fail')
         for lines in (
                 fail,                                   # no window
                 begin + fail + end + fail,              # after the window
