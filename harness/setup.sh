@@ -11,9 +11,12 @@ HOST_PKGS=(
 	python3-git perl git ca-certificates
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	libelf-dev:arm64 linux-source-6.12 valgrind gnuplot-nox
-	qemu-system-arm qemu-system-x86 afl++
+	qemu-system-arm qemu-system-x86
 	"clang-$KLP_LLVM_VERSION" "lld-$KLP_LLVM_VERSION" "llvm-$KLP_LLVM_VERSION"
 	"libclang-rt-$KLP_LLVM_VERSION-dev"
+	# make fuzz: bookworm's afl++ compiles with clang-14, whose ASan and
+	# UBSan runtimes are in a package of their own
+	afl++ libclang-rt-14-dev
 )
 
 missing=()
