@@ -26,8 +26,7 @@ CORPUS=$TOP/tests/fuzz/klp-convert
 
 bash "$TOP/harness/setup.sh"
 bash "$TOP/harness/base.sh"
-bash "$TOP/harness/series.sh" sync
-bash "$TOP/harness/build.sh" default
+bash "$TOP/harness/build.sh" default	# syncs out/src/linux with patches/ first
 load_profile default
 b=$(build_dir default)
 src=$SERIES_SRC
@@ -88,16 +87,16 @@ run_logged "$LOGS/fuzz.log" afl-fuzz -i "$FUZZ/seeds" -o "$FUZZ/afl" -m none \
 
 stats=$FUZZ/afl/default/fuzzer_stats
 [ -f "$stats" ] || die "afl-fuzz left no $stats"
-stat() { sed -n "s/^$1 *: *//p" "$stats"; }
+afl_stat() { sed -n "s/^$1 *: *//p" "$stats"; }
 {
-	echo "klp-convert fuzzing (afl++ $(stat afl_version), ASan+UBSan)"
-	echo "run time:    $(stat run_time) s"
-	echo "executions:  $(stat execs_done) ($(stat execs_per_sec) per second)"
-	echo "paths:       $(stat corpus_count) (from $(stat corpus_found) found, $((n + kept)) seeds)"
-	echo "edges:       $(stat edges_found) of $(stat total_edges) ($(stat bitmap_cvg))"
-	echo "crashes:     $(stat saved_crashes)"
-	echo "hangs:       $(stat saved_hangs)"
-	echo "stability:   $(stat stability)"
+	echo "klp-convert fuzzing (afl++ $(afl_stat afl_version), ASan+UBSan)"
+	echo "run time:    $(afl_stat run_time) s"
+	echo "executions:  $(afl_stat execs_done) ($(afl_stat execs_per_sec) per second)"
+	echo "paths:       $(afl_stat corpus_count) (from $(afl_stat corpus_found) found, $((n + kept)) seeds)"
+	echo "edges:       $(afl_stat edges_found) of $(afl_stat total_edges) ($(afl_stat bitmap_cvg))"
+	echo "crashes:     $(afl_stat saved_crashes)"
+	echo "hangs:       $(afl_stat saved_hangs)"
+	echo "stability:   $(afl_stat stability)"
 } | tee "$FUZZ/summary.txt" | sed 's/^/        /'
 
 if [ "${FUZZ_SAVE:-0}" = 1 ]; then
@@ -117,6 +116,6 @@ if [ "${FUZZ_SAVE:-0}" = 1 ]; then
 	info "fuzz: $i inputs kept in ${CORPUS#$TOP/}/ ($(du -sh "$CORPUS" | cut -f1))"
 fi
 
-[ "$(stat saved_crashes)" = 0 ] && [ "$(stat saved_hangs)" = 0 ] ||
+[ "$(afl_stat saved_crashes)" = 0 ] && [ "$(afl_stat saved_hangs)" = 0 ] ||
 	die "afl found crashes or hangs: $FUZZ/afl/default/{crashes,hangs}/"
 info "fuzz: no crash, no hang"

@@ -123,8 +123,7 @@ disable() {
 clean() {
 	if [ -d $SYS ]; then
 		lp_wait $LP
-		[ "$(cat $SYS/enabled)" = 0 ] || echo 0 >$SYS/enabled
-		lp_wait $LP
+		[ "$(cat $SYS/enabled)" = 0 ] || disable
 		while [ -d $SYS ]; do sleep 0.01; done
 	fi
 	! loaded $LP || unload $LP
