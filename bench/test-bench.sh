@@ -22,6 +22,7 @@ else
 	CALLS=1000 REPEAT=1 TREPEAT=1 KTHREADS="0 10" USERS=5
 fi
 P=/sys/module/klp_bench/parameters
+JUMP=/sys/module/livepatch/parameters/jump
 have_lp=no
 [ -d /sys/kernel/livepatch ] && [ -f klp_bench_patch.ko ] && have_lp=yes
 # klp_bench_rela.ko: 2000 livepatch relocations for vmlinux, 2000 for klp_bench
@@ -43,6 +44,7 @@ cleanup() {
 		rmmod $lp 2>/dev/null
 	done
 	echo N >"$P/traced" 2>/dev/null
+	[ ! -e "$JUMP" ] || echo Y >"$JUMP"
 	rmmod klp_bench 2>/dev/null
 	reset_tracing
 }
@@ -109,7 +111,15 @@ call_cost fgraph
 reset_tracing
 if [ $have_lp = yes ]; then
 	lp_enable
+	# Once the transition is over, the call site jumps to the replacement
+	# where the kernel can (livepatch.jump); the ftrace path is what a
+	# livepatched call costs during a transition, or where it cannot.
 	call_cost livepatched
+	if [ -e "$JUMP" ]; then
+		echo N >"$JUMP" || die "cannot turn livepatch.jump off"
+		call_cost livepatched-ftrace-path
+		echo Y >"$JUMP"
+	fi
 	echo Y >"$P/traced"
 	call_cost livepatched+ftrace-ops
 	echo N >"$P/traced"

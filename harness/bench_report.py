@@ -50,7 +50,8 @@ def summary(values):
             'max': max(values), 'n': len(values)}
 
 
-CALL_ORDER = ['plain', 'livepatched', 'ftrace-ops', 'fgraph',
+CALL_ORDER = ['plain', 'livepatched', 'livepatched-ftrace-path',
+              'ftrace-ops', 'fgraph',
               'livepatched+ftrace-ops', 'ftrace-ops-sample-0-ops',
               'ftrace-ops-sample-1-ops']
 

@@ -8,7 +8,9 @@
 # - one shell per CPU reads /proc/cmdline (cmdline_proc_show(), patched in
 #   vmlinux) and checks it the same way;
 # - kthreads and user tasks sleep elsewhere;
-# - the function tracer is switched on and off.
+# - the function tracer is switched on and off;
+# - the jumps of patched call sites to their replacement (livepatch.jump)
+#   are torn down and set up again, JUMPS times.
 # Not one wrong result is allowed, nor a transition that needs fake
 # signals; the harness fails the run on any splat in the kernel log.
 #
@@ -19,10 +21,11 @@
 
 mode=$(sed -n 's/.*klp_harness\.stress=\([a-z]*\).*/\1/p' /proc/cmdline)
 if [ "${mode:-short}" = soak ]; then
-	CYCLES=${CYCLES:-200} SLEEPERS=1000 USERS=100
+	CYCLES=${CYCLES:-200} SLEEPERS=1000 USERS=100 JUMPS=1000
 else
-	CYCLES=${CYCLES:-5} SLEEPERS=100 USERS=10
+	CYCLES=${CYCLES:-5} SLEEPERS=100 USERS=10 JUMPS=100
 fi
+JUMP=/sys/module/livepatch/parameters/jump
 MOD=klp_stress_mod
 P=/sys/module/$MOD/parameters
 LP=/sys/kernel/livepatch
@@ -54,6 +57,7 @@ cleanup() {
 		rmmod $p 2>/dev/null
 	done
 	rmmod $MOD 2>/dev/null
+	[ ! -e $JUMP ] || echo 1 >$JUMP
 	reset_tracing
 	rm -f $STOP $STATE $STATE.new
 }
@@ -202,6 +206,22 @@ for c in $(seq $CYCLES); do
 	esac
 done
 
+# Where the kernel makes the call sites of patched functions jump to their
+# replacement once a transition is over (livepatch.jump), every cycle above
+# tears the jumps down as a transition starts and sets them up as it ends.
+# Here they are torn down and set up JUMPS more times, with no transition,
+# while the callers check every result and the tracer comes and goes.
+jumps=0
+if [ -e $JUMP ]; then
+	enable klp_stress_p1 2
+	for i in $(seq $JUMPS); do
+		echo 0 >$JUMP || die "cannot turn livepatch.jump off"
+		echo 1 >$JUMP || die "cannot turn livepatch.jump on"
+	done
+	jumps=$JUMPS
+	disable klp_stress_p1 1
+fi
+
 # A forced transition, once: a forced patch module can never be unloaded.
 echo Y >$P/block
 while [ "$(cat $P/held)" != 1 ]; do sleep 0.01; done
@@ -234,7 +254,7 @@ signals=$(dmesg | sed -n '/klp_stress: start/,$p' | grep -c 'signaling remaining
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 pct() { echo "${sorted[$(( (${#sorted[@]} - 1) * $1 / 100 ))]}"; }
 echo
-echo "KLP_STRESS cycles=$CYCLES transitions=${#times[@]} reloads=$reloads reversed=$reversed forced=1" \
+echo "KLP_STRESS cycles=$CYCLES transitions=${#times[@]} reloads=$reloads reversed=$reversed forced=1 jumps=$jumps" \
 	"kthread_calls=$calls kthread_wrong=$wrong reader_calls=$rcalls reader_wrong=$rwrong" \
 	"fake_signals=$signals transition_us_p50=$(pct 50) p90=$(pct 90) p99=$(pct 99) max=${sorted[-1]}"
 [ "$calls" -gt 0 ] && [ "$rcalls" -gt 0 ] || die "the callers made no calls"
