@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The livepatch benchmarks, run in the guest by "make bench" (full mode,
 # klp_harness.bench=full on the kernel command line; transitions mode, the
-# transition latencies of full mode alone, for the run with two vCPUs) and
+# transition latencies of full mode alone, for the run with two vCPUs;
+# direct mode, the direct call figures alone, for the run with KASLR) and
 # by "make check" (smoke mode: one small iteration, so that the benchmark
 # does not rot).
 #
@@ -16,7 +17,7 @@ mode=$(sed -n 's/.*klp_harness\.bench=\([a-z]*\).*/\1/p' /proc/cmdline)
 mode=${mode:-smoke}
 # Transitions are repeated more: how a transition interleaves with the
 # other tasks varies from one to the next, and so does its latency.
-if [ "$mode" = full ] || [ "$mode" = transitions ]; then
+if [ "$mode" = full ] || [ "$mode" = transitions ] || [ "$mode" = direct ]; then
 	CALLS=1000000 REPEAT=5 TREPEAT=31 KTHREADS="0 100 1000" USERS=100
 else
 	CALLS=1000 REPEAT=1 TREPEAT=1 KTHREADS="0 10" USERS=5
@@ -44,6 +45,7 @@ cleanup() {
 		rmmod $lp 2>/dev/null
 	done
 	echo N >"$P/traced" 2>/dev/null
+	echo N >"$P/direct" 2>/dev/null
 	[ ! -e "$JUMP" ] || echo Y >"$JUMP"
 	rmmod klp_bench 2>/dev/null
 	reset_tracing
@@ -63,6 +65,40 @@ call_cost() {
 	done
 }
 
+
+# call_cost_vmlinux(scenario): the same for jiffies_to_msecs(), of vmlinux
+call_cost_vmlinux() {
+	local r line
+	for r in $(seq "$REPEAT"); do
+		dmesg -C
+		echo "$CALLS" >"$P/run_vmlinux" || die "run_vmlinux failed ($1)"
+		line=$(dmesg | grep -o 'klp_bench: calls=[0-9]* ns=[0-9]*') ||
+			die "no result for $1"
+		line=${line#klp_bench: calls=}
+		echo "BENCH call $1 ${line%% ns=*} ${line##*ns=}"
+	done
+}
+
+# direct_cost: a direct call to an empty trampoline of klp_bench, from
+# klp_bench_target() (always near) and from jiffies_to_msecs() of vmlinux
+# (out of reach of a BL with KASLR: "far"), each next to its plain call.
+direct_cost() {
+	local func tramp dist where
+	[ -e "$P/direct" ] || return 0
+	func=$(ksym_addr jiffies_to_msecs)
+	tramp=$(ksym_addr klp_bench_tramp)
+	[ -n "$func" ] && [ -n "$tramp" ] ||
+		die "no address for jiffies_to_msecs or klp_bench_tramp"
+	dist=$(( tramp - func ))
+	[ $dist -ge 0 ] || dist=$(( -dist ))
+	where=near
+	[ $dist -lt $((128 * 1024 * 1024)) ] || where=far
+	call_cost_vmlinux plain-vmlinux
+	echo Y >"$P/direct" || die "cannot attach the direct call"
+	call_cost direct-near
+	call_cost_vmlinux direct-vmlinux-$where
+	echo N >"$P/direct" || die "cannot detach the direct call"
+}
 
 # lp_enable([livepatch]): load a livepatch and wait for its transition
 lp_enable() {
@@ -95,6 +131,19 @@ section() {
 	[ "$mode" != transitions ] || [ "$1" = transitions ]
 }
 
+# Direct mode (klp_harness.bench=direct): the direct call figures alone, for
+# the run with KASLR, where vmlinux is out of reach of the module.
+if [ "$mode" = direct ]; then
+	start_test "direct call cost ($mode)"
+	echo
+	load_mod klp_bench.ko
+	call_cost plain
+	direct_cost
+	unload_mod klp_bench
+	echo ok
+	exit 0
+fi
+
 if section calls; then
 start_test "call cost of klp_bench_target() ($mode)"
 echo
@@ -125,6 +174,7 @@ if [ $have_lp = yes ]; then
 	echo N >"$P/traced"
 	lp_disable
 fi
+direct_cost
 unload_mod klp_bench
 # The ftrace-ops sample's own figures: no ops, and one ops, on its tracee.
 for n in 0 1; do

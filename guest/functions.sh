@@ -78,3 +78,8 @@ lp_wait() {
 		sleep 0.02
 	done
 }
+
+# ksym_addr(name): the address of a symbol, from /proc/kallsyms
+ksym_addr() {
+	awk -v s="$1" '$3 == s { print "0x" $1; exit }' /proc/kallsyms
+}

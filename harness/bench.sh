@@ -53,9 +53,26 @@ for kernel in series base; do
 		   awk '$1 == ".text" {print $2}')" >>"$sizes"
 done
 
+# What the function PLTs cost in text: the series without them.
+SOURCE=series "$TOP/harness/build.sh" default-nofuncplt
+b=$(SOURCE=series build_dir default-nofuncplt)
+printf 'vmlinux-.text series-nofuncplt %s\n' \
+	"$(${CROSS_COMPILE}size -A "$b/vmlinux" | awk '$1 == ".text" {print $2}')" >>"$sizes"
+
+# The direct calls again with KASLR: vmlinux is then out of reach of a BL
+# from the module's trampoline ("far"), which the function's own PLT
+# bridges.
+b=$(SOURCE=series build_dir default)
+SOURCE=series RUN_TAG=bench-kaslr COLLECTIONS=bench QEMU_EXTRA="-icount $icount -seed $seed" \
+	QEMU_SMP=1 KLP_APPEND="klp_harness.bench=direct" \
+	GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800} \
+	"$TOP/harness/guest.sh" test default "$cpu" "$TOP/bench" ||
+	die "the KASLR benchmark run failed (out/runs/$(basename "$b")-$cpu-bench-kaslr/console.log)"
+cp "$OUT/runs/$(basename "$b")-$cpu-bench-kaslr/console.log" "$outdir/console-series-kaslr.log"
+logs+=("series-kaslr=$outdir/console-series-kaslr.log")
+
 # The transitions again with two vCPUs: the idle task of the other CPU is
 # running at the livepatch core's first try.
-b=$(SOURCE=series build_dir default)
 SOURCE=series RUN_TAG=bench-2cpu COLLECTIONS=bench QEMU_EXTRA="-icount $icount -seed $seed" \
 	QEMU_SMP=2 KLP_APPEND="klp_harness.bench=transitions nokaslr" \
 	GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800} \
@@ -72,4 +89,4 @@ if [ -f "$outdir/results.json" ]; then
 fi
 python3 "$TOP/harness/bench_report.py" "$outdir" "${logs[@]}" --sizes "$sizes" \
 	--timings "$LOGS/check-timings.tsv" --compare "$prev" --plot \
-	--setup "QEMU -cpu $cpu -smp $smp (series-2cpu: -smp 2) -icount $icount -seed $seed, kernel command line nokaslr"
+	--setup "QEMU -cpu $cpu -smp $smp (series-2cpu: -smp 2) -icount $icount -seed $seed, kernel command line nokaslr (series-kaslr: KASLR on)"

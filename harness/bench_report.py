@@ -52,8 +52,14 @@ def summary(values):
 
 CALL_ORDER = ['plain', 'livepatched', 'livepatched-ftrace-path',
               'ftrace-ops', 'fgraph',
-              'livepatched+ftrace-ops', 'ftrace-ops-sample-0-ops',
-              'ftrace-ops-sample-1-ops']
+              'livepatched+ftrace-ops', 'direct-near',
+              'plain-vmlinux', 'direct-vmlinux-near', 'direct-vmlinux-far',
+              'ftrace-ops-sample-0-ops', 'ftrace-ops-sample-1-ops']
+
+
+def plain_of(name):
+    """The unpatched call a scenario is measured against."""
+    return 'plain-vmlinux' if 'vmlinux' in name else 'plain'
 
 
 def build(kernels, sizes, timings):
@@ -82,12 +88,12 @@ def table(data):
         row = f'  {name:<26}'
         for k in kernels:
             c = data['calls'][k].get(name)
-            plain = data['calls'][k].get('plain')
+            plain = data['calls'][k].get(plain_of(name))
             if not c:
                 row += f'{"-":>36}'
                 continue
             ratio = ''
-            if plain and not name.startswith('ftrace-ops-sample'):
+            if plain and plain is not c and not name.startswith('ftrace-ops-sample'):
                 ratio = f' x{c["median"] / plain["median"]:.2f}'
             cell = f'{c["median"]:.1f} [{c["min"]:.1f}..{c["max"]:.1f}]{ratio}'
             row += f'{cell:>36}'
@@ -127,14 +133,24 @@ def table(data):
                 us = (c['median'] - without['median']) * 1000 / c['relocs']
                 out.append(f'  {what}: {us:.1f} us')
     if data['sizes']:
+        # Every kernel that has a size, base last; each other one's growth
+        # against base.
+        sk = []
+        for per in data['sizes'].values():
+            sk += [k for k in per if k not in sk]
+        if 'base' in sk:
+            sk = [k for k in sk if k != 'base'] + ['base']
         out.append('')
-        out.append('Text size, bytes')
-        out.append(f'  {"object":<28}' + ''.join(f'{k:>14}' for k in kernels) + '     ratio')
+        out.append('Text size, bytes; growth against base')
+        out.append(f'  {"object":<28}' + ''.join(f'{k:>18}' for k in sk))
         for obj, per in data['sizes'].items():
-            vals = [per.get(k) for k in kernels]
-            row = f'  {obj:<28}' + ''.join(f'{v if v is not None else "-":>14}' for v in vals)
-            if len(vals) == 2 and all(vals):
-                row += f'  {vals[0] / vals[1]:>8.4f}'
+            row = f'  {obj:<28}'
+            for k in sk:
+                v, b = per.get(k), per.get('base')
+                cell = '-' if v is None else str(v)
+                if v is not None and b and k != 'base':
+                    cell += f' {100 * (v - b) / b:+.2f}%'
+                row += f'{cell:>18}'
             out.append(row)
     out.append('')
     if data['timings']:

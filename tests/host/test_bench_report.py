@@ -48,6 +48,33 @@ class BenchReportTest(unittest.TestCase):
         self.assertEqual(data['calls']['series']['plain']['median'], 11.1)
         self.assertIn('112.0 [112.0..112.0] x10.09', out)
 
+    def test_vmlinux_rows_against_the_plain_vmlinux_call(self):
+        log = LOG + ('# BENCH call plain-vmlinux 1000 20000\n'
+                     '# BENCH call direct-vmlinux-far 1000 30000\n'
+                     '# BENCH call direct-near 1000 22200\n')
+        out, _ = self.run_report(log)
+        rows = {l.split()[0]: l for l in out.splitlines() if l.startswith('  ')}
+        self.assertIn('30.0 [30.0..30.0] x1.50', rows['direct-vmlinux-far'])
+        self.assertIn('22.2 [22.2..22.2] x2.00', rows['direct-near'])
+        # the plain calls themselves get no ratio
+        self.assertNotIn(' x', rows['plain-vmlinux'])
+
+    def test_text_growth_against_base(self):
+        with tempfile.TemporaryDirectory() as d:
+            log, sizes = os.path.join(d, 'c.log'), os.path.join(d, 'sizes.txt')
+            with open(log, 'w') as f:
+                f.write(LOG)
+            with open(sizes, 'w') as f:
+                f.write('vmlinux-.text series 1025000\n'
+                        'vmlinux-.text base 1000000\n'
+                        'vmlinux-.text series-nofuncplt 1000500\n')
+            out = subprocess.run([sys.executable, REPORT, d, 'series=' + log,
+                                  '--sizes', sizes],
+                                 capture_output=True, text=True, check=True).stdout
+        row = [l for l in out.splitlines() if l.strip().startswith('vmlinux-.text')][0]
+        self.assertEqual(row.split(), ['vmlinux-.text', '1025000', '+2.50%',
+                                       '1000500', '+0.05%', '1000000'])
+
     def test_transitions_only_kernel(self):
         """The two-vCPU run: a transition table of its own, no call column"""
         with tempfile.TemporaryDirectory() as d:
