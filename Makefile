@@ -7,7 +7,7 @@ CPU     ?= max
 H       := harness
 
 .PHONY: help demo check fresh-check setup base tree export series-status series-check \
-	build rootfs guest-test shell host-test bench stress faults fuzz clean distclean
+	series-bisect build rootfs guest-test shell host-test bench stress faults fuzz clean distclean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -52,7 +52,7 @@ base: setup
 tree: base
 	@bash $(H)/series.sh tree
 
-## export          write the work tree's commits (base..HEAD) into patches/
+## export          write the work tree's commits (base..HEAD) into patches/, and the cover letter
 export:
 	@bash $(H)/series.sh export
 
@@ -60,9 +60,13 @@ export:
 series-status:
 	@bash $(H)/series.sh status
 
-## series-check    the series applies in order and checkpatch is clean
+## series-check    the series applies in order, checkpatch is clean, the cover letter names each patch
 series-check: base
 	@bash $(H)/series.sh check
+
+## series-bisect   for each k: patches 1..k build (default, x86_64), patch k checkpatch-clean; hours [BISECT_FROM= BISECT_TO=]
+series-bisect: base
+	@bash $(H)/series.sh bisect
 
 ## build           build kernel PROFILE (default|debug) [SOURCE=tree builds work/linux]
 build: base

@@ -5,9 +5,13 @@
 #   series.sh sync      bring $SERIES_SRC to exactly base + patches/ (for make check)
 #   series.sh sync-base bring $BASE_SRC to exactly the base (for comparisons)
 #   series.sh tree      make the developer's work tree (refuses to drop unexported work)
-#   series.sh export    regenerate patches/ from the work tree
+#   series.sh export    regenerate patches/ and its cover letter from the work tree
 #   series.sh status    non-zero when the work tree holds work not in patches/
-#   series.sh check     the series applies, and checkpatch is clean
+#   series.sh check     the series applies, checkpatch is clean, the cover letter
+#                       names every patch
+#   series.sh check-cover  only the cover letter check
+#   series.sh bisect    build every prefix of the series (default, x86_64) and
+#                       checkpatch each patch [BISECT_FROM=k BISECT_TO=k]
 #
 # KLP_BASE_REPO, KLP_PATCHES, KLP_TREE and KLP_SERIES_SRC override the
 # locations (the host tests use a small fake base).
@@ -15,6 +19,10 @@
 
 BASE_REPO=${KLP_BASE_REPO:-$(base_dir)}
 EXCEPTIONS=$PATCHES/checkpatch-exceptions
+# The cover letter: made by export from cover-letter.txt, never applied
+# (patches/series does not list it).
+COVER=0000-cover-letter.patch
+COVER_TXT=$PATCHES/cover-letter.txt
 
 series_list() {
 	[ -f "$PATCHES/series" ] || return 0
@@ -41,27 +49,34 @@ clone_base() {
 	git -C "$dest" checkout -q -B series base
 }
 
-# apply_series TREE: reset TREE to base and "git am" every patch in order.
-# On failure, name the patch and what git said about the file and hunk.
+# am_patch TREE PATCH: "git am" patches/PATCH on TREE's HEAD.  On failure,
+# name the patch and what git said about the file and hunk.
+am_patch() {
+	local tree=$1 p=$2 out
+	[ -f "$PATCHES/$p" ] || die "patches/series names $p, which does not exist"
+	if ! out=$(git "${GIT_ID[@]}" -C "$tree" am -q --whitespace=nowarn \
+			"$PATCHES/$p" 2>&1); then
+		git -C "$tree" am --abort >/dev/null 2>&1 || true
+		{
+			echo "error: the series does not apply: patches/$p"
+			printf '%s\n' "$out" | grep -E '^(error|warning|Patch failed|Applying)' |
+				sed 's/^/       /'
+			git -C "$tree" apply --check -v "$PATCHES/$p" 2>&1 |
+				grep -E '^(Checking patch|error|Hunk)' | sed 's/^/       /'
+		} >&2
+		return 1
+	fi
+}
+
+# apply_series TREE [COUNT]: reset TREE to base and "git am" every patch
+# (the first COUNT only, if given) in order; print how many.
 apply_series() {
-	local tree=$1 p out n=0
+	local tree=$1 count=${2:--1} p n=0
 	git -C "$tree" am --abort >/dev/null 2>&1 || true
 	git -C "$tree" checkout -q -f -B series base
 	git -C "$tree" clean -q -fdx
-	for p in $(series_list); do
-		[ -f "$PATCHES/$p" ] || die "patches/series names $p, which does not exist"
-		if ! out=$(git "${GIT_ID[@]}" -C "$tree" am -q --whitespace=nowarn \
-				"$PATCHES/$p" 2>&1); then
-			git -C "$tree" am --abort >/dev/null 2>&1 || true
-			{
-				echo "error: the series does not apply: patches/$p"
-				printf '%s\n' "$out" | grep -E '^(error|warning|Patch failed|Applying)' |
-					sed 's/^/       /'
-				git -C "$tree" apply --check -v "$PATCHES/$p" 2>&1 |
-					grep -E '^(Checking patch|error|Hunk)' | sed 's/^/       /'
-			} >&2
-			return 1
-		fi
+	for p in $(series_list | awk -v n="$count" 'n < 0 || NR <= n'); do
+		am_patch "$tree" "$p" || return 1
 		n=$((n + 1))
 	done
 	echo "$n"
@@ -98,14 +113,67 @@ export_to() {
 	mkdir -p "$dir"
 	git "${GIT_ID[@]}" -C "$TREE" format-patch -q --zero-commit --no-signature \
 		-N --diff-algorithm=myers --no-renames -o "$dir" base..HEAD >/dev/null
-	(cd "$dir" && ls -1 | grep -E '^[0-9]{4}-.*\.patch$' || true) >"$dir/series.tmp"
+	owned_files "$dir" | grep -vxF series >"$dir/series.tmp" || true
 	mv "$dir/series.tmp" "$dir/series"
 }
 
-# The patches/ files export owns: the patches and series.  Anything else
-# there (checkpatch-exceptions, README) is left alone.
+# The patches/ files export owns and status compares: the patches and
+# series.  Anything else there (checkpatch-exceptions, cover-letter.txt,
+# README) is left alone; the cover letter export writes on its own.
 owned_files() {
-	(cd "$1" && ls -1 2>/dev/null | grep -E '^([0-9]{4}-.*\.patch|series)$' || true)
+	local f
+	for f in "$1"/[0-9][0-9][0-9][0-9]-*.patch "$1"/series; do
+		[ -f "$f" ] || continue
+		f=${f##*/}
+		if [ "$f" != "$COVER" ]; then echo "$f"; fi
+	done
+}
+
+# maintainers_of DIR ERRLOG: whom get_maintainer.pl, run in the work tree,
+# names for the patches of DIR/series, each once, in its order.
+maintainers_of() {
+	local dir=$1 err=$2 p files=() out
+	while read -r p; do files+=("$dir/$p"); done <"$dir/series"
+	[ -f "$TREE/scripts/get_maintainer.pl" ] ||
+		die "export: no scripts/get_maintainer.pl in $TREE, for the @MAINTAINERS@ of $COVER_TXT"
+	if ! out=$(cd "$TREE" && perl scripts/get_maintainer.pl --no-rolestats --no-git \
+			--no-git-fallback "${files[@]}" 2>"$err"); then
+		sed 's/^/       | /' "$err" >&2
+		die "export: scripts/get_maintainer.pl failed in $TREE (above);" \
+			"the @MAINTAINERS@ line of $COVER_TXT needs it"
+	fi
+	out=$(printf '%s\n' "$out" | awk 'NF && !seen[$0]++')
+	[ -n "$out" ] || die "export: scripts/get_maintainer.pl named no one for the series"
+	printf '%s\n' "$out"
+}
+
+# make_cover_letter DIR: DIR/0000-cover-letter.patch for the patches export_to
+# wrote in DIR: git's cover letter (From line, header, shortlog, diffstat)
+# with the title and body of cover-letter.txt.  It is from the author of
+# the last patch and carries its date, so the same tree gives the same
+# letter.
+make_cover_letter() {
+	local dir=$1 scratch maint=- p patches=()
+	[ -f "$COVER_TXT" ] ||
+		die "export: no $COVER_TXT (first line: the cover letter's title; the rest: its body)"
+	# (a dot directory: not one of the files export copies)
+	scratch=$dir/.cover
+	mkdir -p "$scratch"
+	GIT_COMMITTER_NAME=$(git -C "$TREE" log -1 --format=%an) \
+	GIT_COMMITTER_EMAIL=$(git -C "$TREE" log -1 --format=%ae) \
+	GIT_COMMITTER_DATE=$(git -C "$TREE" log -1 --format=%ad --date=raw) \
+		git "${GIT_ID[@]}" -C "$TREE" format-patch -q --cover-letter --zero-commit \
+		--no-signature --diff-algorithm=myers --no-renames -o "$scratch" base..HEAD >/dev/null
+	if grep -qE '^[[:space:]]*@MAINTAINERS@[[:space:]]*$' "$COVER_TXT"; then
+		maint=$scratch/maintainers
+		maintainers_of "$dir" "$scratch/get_maintainer.err" >"$maint"
+	fi
+	while read -r p; do patches+=("$dir/$p"); done <"$dir/series"
+	if ! python3 "$TOP/harness/cover_letter.py" fill "$scratch/$COVER" "$COVER_TXT" \
+			"$maint" "${patches[@]}" >"$dir/$COVER"; then
+		die "export: could not make the cover letter from $COVER_TXT"
+	fi
+	rm -rf "$scratch"
 }
 
 cmd_export() {
@@ -116,15 +184,27 @@ cmd_export() {
 	fi
 	local tmp
 	tmp=$(mktemp -d)
+	# shellcheck disable=SC2064
+	trap "rm -rf '$tmp'" EXIT
 	export_to "$tmp"
+	# Everything is made before patches/ changes: a failure leaves it as it was.
+	if [ -s "$tmp/series" ]; then
+		make_cover_letter "$tmp"
+	fi
 	owned_files "$PATCHES" | while read -r f; do rm -f "$PATCHES/$f"; done
+	rm -f "$PATCHES/$COVER"
 	mkdir -p "$PATCHES"
 	owned_files "$tmp" | while read -r f; do cp "$tmp/$f" "$PATCHES/$f"; done
-	rm -rf "$tmp"
-	echo "export: $(series_list | wc -l) patch(es) in $PATCHES"
+	[ ! -f "$tmp/$COVER" ] || cp "$tmp/$COVER" "$PATCHES/$COVER"
+	if [ -f "$PATCHES/$COVER" ]; then
+		echo "export: $(series_list | wc -l) patch(es) and $COVER in $PATCHES"
+	else
+		echo "export: $(series_list | wc -l) patch(es) in $PATCHES"
+	fi
 }
 
-# Compare the work tree with patches/; print what differs.
+# Compare the work tree with patches/; print what differs.  The cover
+# letter is not compared: it is made from cover-letter.txt, not from a commit.
 tree_vs_patches() {
 	local tmp rc=0 f
 	tmp=$(mktemp -d)
@@ -197,18 +277,44 @@ ignored_types() {
 	done <"$EXCEPTIONS"
 }
 
+# checkpatch_patch TREE PATCH IGNORED: checkpatch.pl of TREE on patches/PATCH,
+# less the message types IGNORED (ignored_types); prints what it said,
+# non-zero when that is a problem.
+checkpatch_patch() {
+	local tree=$1 p=$2 ign=$3 out rc=0
+	# Debian's python3 (python3-ply, python3-git) for scripts/spdxcheck.py
+	out=$(cd "$tree" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --no-summary --show-types \
+		${ign:+--ignore "${ign%,}"} "$PATCHES/$p" 2>&1) || rc=$?
+	printf '%s\n' "$out"
+	# (a here-string, not a pipe: with pipefail, grep -q leaving early
+	# would fail the printf of a long output, and hide the match)
+	[ $rc -eq 0 ] && ! grep -qE '^(ERROR|WARNING|CHECK):|^Traceback' <<<"$out"
+}
+
+# check_cover_letter: patches/0000-cover-letter.patch exists, is for as many
+# patches as patches/series lists, and names each of them by its subject.
+# Prints what is missing; non-zero then.  Needs no kernel tree.
+check_cover_letter() {
+	python3 "$TOP/harness/cover_letter.py" check "$PATCHES"
+}
+
 # check: writes one result line per patch to stdout (TSV: name, result, detail)
 cmd_check() {
 	local tree=${1:-$SERIES_SRC} p ign out rc failed=0
 	cmd_sync >&2 || { printf 'series applies\tfail\tsee above\n'; return 1; }
 	printf 'series applies (%s patches)\tpass\t\n' "$(series_list | wc -l)"
+	if out=$(check_cover_letter 2>&1); then
+		printf 'cover letter names every patch\tpass\t\n'
+	else
+		printf '%s\n' "$out" | sed 's/^/  cover letter: /' >&2
+		printf 'cover letter names every patch\tfail\t%s\n' "$(printf '%s\n' "$out" | head -n 1)"
+		failed=1
+	fi
 	for p in $(series_list); do
 		ign=$(ignored_types "$p")
 		rc=0
-		# Debian's python3 (python3-ply, python3-git) for scripts/spdxcheck.py
-		out=$(cd "$tree" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --no-summary --show-types \
-			${ign:+--ignore "${ign%,}"} "$PATCHES/$p" 2>&1) || rc=$?
-		if [ $rc -ne 0 ] || printf '%s' "$out" | grep -qE '^(ERROR|WARNING|CHECK):|^Traceback'; then
+		out=$(checkpatch_patch "$tree" "$p" "$ign") || rc=$?
+		if [ $rc -ne 0 ]; then
 			printf '%s\n' "$out" | sed "s|^|  $p: |" >&2
 			printf 'checkpatch %s\tfail\t%s\n' "$p" \
 				"$(printf '%s' "$out" | grep -cE '^(ERROR|WARNING|CHECK):') problem(s)"
@@ -220,6 +326,126 @@ cmd_check() {
 	return $failed
 }
 
+cmd_check_cover() {
+	local out
+	if out=$(check_cover_letter); then
+		echo "cover letter: names all $(series_list | wc -l) patches of patches/series"
+	else
+		printf 'error: %s\n' "$out" >&2
+		return 1
+	fi
+}
+
+# -- bisect ---------------------------------------------------------------
+# Every prefix of the series must build, on arm64 and on x86_64, and each
+# patch must be checkpatch-clean on its own.  Its own source tree and build
+# directories, under $OUT/bisect/; each prefix is one "git am" more than the
+# last, so each build is incremental.
+BISECT_PROFILES=(default x86_64)
+
+# bisect_build PROFILE SRC LOG [VERIFY]: configure (when a Kconfig file or
+# the fragments changed) and build PROFILE's kernel and modules from SRC in
+# $OUT/bisect/PROFILE.  The fragments are those of build.sh; they are only
+# verified (VERIFY=1: the whole series) when every symbol they set exists.
+bisect_build() {
+	local profile=$1 src=$2 log=$3 verify=${4:-0} b=$OUT/bisect/$1 f frags=() stamp
+	load_profile "$profile"
+	for f in $(profile_fragments "$profile"); do
+		frags+=("$TOP/configs/$f.config")
+	done
+	mkdir -p "$b"
+	stamp=$( (cat "${frags[@]}"; echo "$src ${KBUILD_ARGS[*]}"
+		git -C "$src" ls-files -s -- '*Kconfig*') | sha256sum | cut -d' ' -f1)
+	{
+		if [ "$(cat "$b/.klp-config-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$b/.config" ]; then
+			rm -f "$b/.klp-config-stamp"
+			kmake "$src" "$b" tinyconfig &&
+			env -C "$b" "$src/scripts/kconfig/merge_config.sh" -m -O "$b" "$b/.config" \
+				"${frags[@]}" &&
+			kmake "$src" "$b" olddefconfig &&
+			echo "$stamp" >"$b/.klp-config-stamp" || return 1
+		fi
+		if [ "$verify" = 1 ]; then
+			python3 "$TOP/harness/verify_config.py" "$b/.config" "${frags[@]}" || return 1
+		fi
+		kmake "$src" "$b" "$KIMAGE_TARGET" modules
+	} >"$log" 2>&1
+}
+
+cmd_bisect() {
+	local src=$OUT/bisect/src/linux list n from to k w p name line log rc=0 \
+		built=0 clean=0 ok profile ign verify bad f
+	mapfile -t list < <(series_list)
+	n=${#list[@]}
+	[ "$n" -gt 0 ] || die "series-bisect: patches/series lists no patch"
+	from=${BISECT_FROM:-1} to=${BISECT_TO:-$n}
+	if ! [[ $from =~ ^[0-9]+$ && $to =~ ^[0-9]+$ ]] || [ "$from" -lt 1 ] ||
+	   [ "$from" -gt "$to" ] || [ "$to" -gt "$n" ]; then
+		die "series-bisect: need 1 <= BISECT_FROM ($from) <= BISECT_TO ($to) <= $n"
+	fi
+	from=$((10#$from)) to=$((10#$to))
+	w=${#n}
+	for p in "${list[@]}"; do
+		[ -f "$PATCHES/$p" ] || die "patches/series names $p, which does not exist"
+	done
+	rm -f "$LOGS"/bisect-*.log
+	[ -d "$src/.git" ] || clone_base "$src"
+	stage "series-bisect: patches $from..$to of $n in $src," \
+		"builds in $OUT/bisect/ (${BISECT_PROFILES[*]})"
+	apply_series "$src" $((from - 1)) >/dev/null 2>"$LOGS/bisect-base.log" ||
+		die "series-bisect: patches 1..$((from - 1)) do not apply (log: $LOGS/bisect-base.log)"
+	for ((k = from; k <= to; k++)); do
+		p=${list[k - 1]}
+		name=${p#[0-9][0-9][0-9][0-9]-}; name=${name%.patch}
+		log=$LOGS/bisect-$(printf '%0*d' "$w" "$k")
+		line=$(printf 'bisect: %0*d/%d %s' "$w" "$k" "$n" "$name")
+		ok=1 bad=()
+		if ! am_patch "$src" "$p" 2>"$log-apply.log"; then
+			# The next patches go on top of the one before; they may not apply either.
+			line+=" apply FAIL"
+			bad+=("$log-apply.log")
+			for profile in "${BISECT_PROFILES[@]}"; do line+=" $profile skip"; done
+			ok=0
+		else
+			# With the whole series, every symbol of the fragments must take.
+			verify=0
+			if [ "$k" -eq "$n" ]; then verify=1; fi
+			for profile in "${BISECT_PROFILES[@]}"; do
+				if bisect_build "$profile" "$src" "$log-$profile.log" $verify; then
+					line+=" $profile ok"
+				else
+					line+=" $profile FAIL"
+					bad+=("$log-$profile.log")
+					ok=0
+				fi
+			done
+		fi
+		if [ $ok -eq 1 ]; then built=$((built + 1)); fi
+		ign=$(ignored_types "$p")
+		if checkpatch_patch "$src" "$p" "$ign" >"$log-checkpatch.log"; then
+			line+=" checkpatch ok"
+			clean=$((clean + 1))
+		else
+			line+=" checkpatch FAIL"
+			bad+=("$log-checkpatch.log")
+			ok=0
+		fi
+		echo "$line"
+		if [ $ok -eq 0 ]; then
+			rc=1
+			for f in "${bad[@]}"; do
+				echo "        log: $f"
+				grep -m 3 -E '(error|Error [0-9]+|undefined reference|ERROR):' "$f" |
+					sed 's/^/        | /' || true
+			done
+		fi
+	done
+	echo "series-bisect: $((to - from + 1)) patches," \
+		"$built built on ${BISECT_PROFILES[0]} and ${BISECT_PROFILES[1]}," \
+		"$clean checkpatch-clean"
+	return $rc
+}
+
 case ${1:-} in
 sync)   cmd_sync ;;
 sync-base) cmd_sync_base ;;
@@ -227,6 +453,8 @@ tree)   cmd_tree ;;
 export) cmd_export ;;
 status) cmd_status ;;
 check)  shift; cmd_check "$@" ;;
+check-cover) cmd_check_cover ;;
+bisect) cmd_bisect ;;
 hash)   series_hash ;;
-*)      die "usage: series.sh sync|tree|export|status|check" ;;
+*)      die "usage: series.sh sync|sync-base|tree|export|status|check|check-cover|bisect|hash" ;;
 esac

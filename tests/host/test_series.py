@@ -22,6 +22,32 @@ def real_base():
     return found[0]
 
 
+COVER_TXT = '''lib: the test series
+
+The body, as a person writes it.
+
+Patches:
+
+@SHORTLOG@
+'''
+
+FAKE_MAINTAINERS = '''FOO LIBRARY
+M:	Foo Maintainer <foo@example.org>
+M:	Second Person <second@example.org>
+L:	foo-list@example.org
+S:	Maintained
+F:	lib/
+
+THE REST
+M:	Linus Torvalds <torvalds@linux-foundation.org>
+L:	linux-kernel@vger.kernel.org
+S:	Buried alive in reporters
+F:	*
+F:	*/
+'''
+
+COVER = '0000-cover-letter.patch'
+
 GOOD_C = '''// SPDX-License-Identifier: GPL-2.0
 #include <linux/kernel.h>
 
@@ -59,6 +85,7 @@ class SeriesTest(unittest.TestCase):
         self.git(self.base, 'tag', 'base')
         open(os.path.join(self.patches, 'series'), 'w').close()
         shutil.copy(os.path.join(TOP, 'patches', 'checkpatch-exceptions'), self.patches)
+        self.write_cover_txt(COVER_TXT)
 
     def tearDown(self):
         shutil.rmtree(self.d)
@@ -80,9 +107,30 @@ class SeriesTest(unittest.TestCase):
         open(path, 'w').write(GOOD_C.replace('return x + 1;', text))
         self.git(self.tree, 'commit', '-q', '-a', '-m', f'{subject}\n\n{body}')
 
-    def make_tree(self):
-        r = self.series('tree')
+    def make_tree(self, env=None):
+        r = self.series('tree', env=env)
         self.assertEqual(r.returncode, 0, r.stderr)
+
+    def write_cover_txt(self, text):
+        open(os.path.join(self.patches, 'cover-letter.txt'), 'w').write(text)
+
+    def add_to_base(self, files):
+        """Commit FILES ({path: text}) to the fake base; base is that commit."""
+        for path, text in files.items():
+            open(os.path.join(self.base, path), 'w').write(text)
+        self.git(self.base, 'add', '-f', '.')
+        self.git(self.base, 'commit', '-q', '-m', 'base, more')
+        self.git(self.base, 'tag', '-f', 'base')
+
+    def read(self, name):
+        return open(os.path.join(self.patches, name)).read()
+
+    def two_patches(self):
+        self.make_tree()
+        self.commit_change('return x + 2;')
+        self.commit_change('return x + 3;', subject='lib: make foo add three, a subject '
+                           'long enough for the shortlog to wrap it over two lines',
+                           body='foo() must add three now, for the test.')
 
     def test_export_is_stable_and_status_agrees(self):
         self.make_tree()
@@ -189,6 +237,110 @@ class SeriesTest(unittest.TestCase):
         r = self.series('check')
         self.assertNotEqual(r.returncode, 0)
         self.assertIn('gives no reason', r.stderr)
+
+    def test_export_writes_the_cover_letter(self):
+        self.two_patches()
+        r = self.series('export')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        cover = self.read(COVER)
+        self.assertTrue(cover.startswith('From 0000000000000000000000000000000000000000 '))
+        self.assertIn('\nFrom: Test Author <author@example.org>\n', cover)
+        self.assertIn('\nSubject: [PATCH 0/2] lib: the test series\n\nThe body, as a person '
+                      'writes it.\n', cover)
+        self.assertIn('\n1/2 lib: make foo add two\n2/2 lib: make foo add three, a subject '
+                      'long enough for the shortlog to wrap it over two lines\n', cover)
+        self.assertNotIn('@SHORTLOG@', cover)
+        self.assertNotIn('***', cover)
+        # git's shortlog and diffstat of the whole series
+        self.assertIn('\nTest Author (2):\n  lib: make foo add two\n', cover)
+        self.assertIn('\n lib/foo.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n',
+                      cover)
+        # not a patch of the series: not listed, not applied, not hashed
+        self.assertNotIn(COVER, self.read('series'))
+        self.assertEqual(len(self.read('series').splitlines()), 2)
+        h = self.series('hash').stdout
+        os.rename(os.path.join(self.patches, COVER), os.path.join(self.d, COVER))
+        self.assertEqual(self.series('hash').stdout, h)
+        os.rename(os.path.join(self.d, COVER), os.path.join(self.patches, COVER))
+        r = self.series('sync')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('2 patch(es) applied', r.stdout)
+        # status does not see it as a difference
+        r = self.series('status')
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertNotIn(COVER, r.stdout)
+        r = self.series('check')
+        self.assertIn('cover letter names every patch\tpass', r.stdout)
+        # the same tree, remade (new commit dates), gives the same bytes
+        self.make_tree(env={'FORCE': '1', 'GIT_COMMITTER_DATE': '2001-02-03T04:05:06Z'})
+        self.assertEqual(self.series('export').returncode, 0)
+        self.assertEqual(self.read(COVER), cover)
+
+    def test_cover_letter_names_maintainers(self):
+        self.add_to_base({'MAINTAINERS': FAKE_MAINTAINERS})
+        shutil.copy(os.path.join(real_base(), 'scripts', 'get_maintainer.pl'),
+                    os.path.join(self.base, 'scripts'))
+        self.add_to_base({})
+        self.write_cover_txt(COVER_TXT + '\nTo/Cc:\n\n@MAINTAINERS@\n')
+        self.two_patches()
+        r = self.series('export')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('\nTo/Cc:\n\nTo: Foo Maintainer <foo@example.org>\n'
+                      'Cc: Second Person <second@example.org>\n'
+                      'Cc: foo-list@example.org\n'
+                      'Cc: linux-kernel@vger.kernel.org\n\n', self.read(COVER))
+
+    def test_export_fails_without_get_maintainer(self):
+        self.write_cover_txt(COVER_TXT + '\n@MAINTAINERS@\n')
+        self.two_patches()
+        r = self.series('export')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('get_maintainer.pl', r.stderr)
+        # patches/ is as it was
+        self.assertFalse(os.path.exists(os.path.join(self.patches, COVER)))
+        self.assertEqual(self.read('series'), '')
+
+    def test_export_fails_when_get_maintainer_fails(self):
+        self.add_to_base({'scripts/get_maintainer.pl': 'print STDERR "boom\\n"; exit 1;\n'})
+        self.write_cover_txt(COVER_TXT + '\n@MAINTAINERS@\n')
+        self.two_patches()
+        r = self.series('export')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('boom', r.stderr)
+        self.assertIn('get_maintainer.pl failed', r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.patches, COVER)))
+
+    def test_export_needs_cover_letter_txt(self):
+        os.remove(os.path.join(self.patches, 'cover-letter.txt'))
+        self.two_patches()
+        r = self.series('export')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('cover-letter.txt', r.stderr)
+        self.assertEqual(self.read('series'), '')
+
+    def test_check_cover_names_what_is_missing(self):
+        self.two_patches()
+        self.assertEqual(self.series('export').returncode, 0)
+        r = self.series('check-cover')
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn('names all 2 patches', r.stdout)
+        # a cover letter without the second patch (in neither list)
+        path = os.path.join(self.patches, COVER)
+        text = self.read(COVER).replace('make foo add three', 'make foo add 3')
+        open(path, 'w').write(text)
+        r = self.series('check-cover')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('does not name 0002-lib-make-foo-add-three-a-subject-long-enough-for-'
+                      'the.patch', r.stderr)
+        self.assertNotIn('0001-', r.stderr)
+        r = self.series('check')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('cover letter names every patch\tfail\tpatches/0000-cover-letter.patch '
+                      'does not name 0002-', r.stdout)
+        os.remove(path)
+        r = self.series('check-cover')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('0000-cover-letter.patch does not exist', r.stderr)
 
 
 if __name__ == '__main__':
