@@ -52,26 +52,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# call_cost(scenario): time CALLS calls of klp_bench_target(), REPEAT times
+# call_cost(scenario, [param]): time CALLS calls, REPEAT times, through a
+# parameter of klp_bench: "run" (klp_bench_target(), the default) or
+# "run_vmlinux" (jiffies_to_msecs(), of vmlinux)
 call_cost() {
-	local r line
+	local r line param=${2:-run}
 	for r in $(seq "$REPEAT"); do
 		dmesg -C
-		echo "$CALLS" >"$P/run" || die "run failed ($1)"
-		line=$(dmesg | grep -o 'klp_bench: calls=[0-9]* ns=[0-9]*') ||
-			die "no result for $1"
-		line=${line#klp_bench: calls=}
-		echo "BENCH call $1 ${line%% ns=*} ${line##*ns=}"
-	done
-}
-
-
-# call_cost_vmlinux(scenario): the same for jiffies_to_msecs(), of vmlinux
-call_cost_vmlinux() {
-	local r line
-	for r in $(seq "$REPEAT"); do
-		dmesg -C
-		echo "$CALLS" >"$P/run_vmlinux" || die "run_vmlinux failed ($1)"
+		echo "$CALLS" >"$P/$param" || die "$param failed ($1)"
 		line=$(dmesg | grep -o 'klp_bench: calls=[0-9]* ns=[0-9]*') ||
 			die "no result for $1"
 		line=${line#klp_bench: calls=}
@@ -93,10 +81,10 @@ direct_cost() {
 	[ $dist -ge 0 ] || dist=$(( -dist ))
 	where=near
 	[ $dist -lt $((128 * 1024 * 1024)) ] || where=far
-	call_cost_vmlinux plain-vmlinux
+	call_cost plain-vmlinux run_vmlinux
 	echo Y >"$P/direct" || die "cannot attach the direct call"
 	call_cost direct-near
-	call_cost_vmlinux direct-vmlinux-$where
+	call_cost direct-vmlinux-$where run_vmlinux
 	echo N >"$P/direct" || die "cannot detach the direct call"
 }
 
