@@ -33,53 +33,49 @@ mkdir -p "$outdir"
 "$TOP/harness/setup.sh"
 "$TOP/harness/base.sh"
 
+# bench_boot KERNEL NAME TAG SMP APPEND: boot KERNEL's default build with the
+# benchmark (klp_harness.bench=..., in APPEND) and keep its console log as
+# out/bench/console-NAME.log, for the report.
+bench_boot() {
+	local kernel=$1 name=$2 tag=$3 vcpus=$4 append=$5 run
+	run=$OUT/runs/$(basename "$(SOURCE=$kernel build_dir default)")-$cpu-$tag
+	SOURCE=$kernel RUN_TAG=$tag COLLECTIONS=bench QEMU_EXTRA="-icount $icount -seed $seed" \
+		QEMU_SMP=$vcpus KLP_APPEND="$append" GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800} \
+		"$TOP/harness/guest.sh" test default "$cpu" "$TOP/bench" ||
+		die "the $name benchmark run failed (${run#"$TOP"/}/console.log)"
+	cp "$run/console.log" "$outdir/console-$name.log"
+	logs+=("$name=$outdir/console-$name.log")
+}
+
+# text_size NAME OBJECT FILE: the .text size of FILE, for the size table
+text_size() {
+	printf '%s %s %s\n' "$2" "$1" \
+		"$(${CROSS_COMPILE}size -A "$3" | awk '$1 == ".text" {print $2}')" >>"$sizes"
+}
+
 sizes=$outdir/sizes.txt
 : >"$sizes"
 logs=()
 for kernel in series base; do
 	SOURCE=$kernel "$TOP/harness/build.sh" default
 	b=$(SOURCE=$kernel build_dir default)
-	SOURCE=$kernel RUN_TAG=bench COLLECTIONS=bench QEMU_EXTRA="-icount $icount -seed $seed" \
-		QEMU_SMP=$smp KLP_APPEND="klp_harness.bench=full nokaslr" \
-		GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800} \
-		"$TOP/harness/guest.sh" test default "$cpu" "$TOP/bench" ||
-		die "the $kernel benchmark run failed (out/runs/$(basename "$b")-$cpu-bench/console.log)"
-	cp "$OUT/runs/$(basename "$b")-$cpu-bench/console.log" "$outdir/console-$kernel.log"
-	logs+=("$kernel=$outdir/console-$kernel.log")
-	printf 'vmlinux-.text %s %s\n' "$kernel" \
-		"$(${CROSS_COMPILE}size -A "$b/vmlinux" | awk '$1 == ".text" {print $2}')" >>"$sizes"
-	printf 'klp_bench.ko-.text %s %s\n' "$kernel" \
-		"$(${CROSS_COMPILE}size -A "$OUT/guest-tests/$(basename "$b")/bench/klp_bench.ko" |
-		   awk '$1 == ".text" {print $2}')" >>"$sizes"
+	bench_boot "$kernel" "$kernel" bench "$smp" "klp_harness.bench=full nokaslr"
+	text_size "$kernel" vmlinux-.text "$b/vmlinux"
+	text_size "$kernel" klp_bench.ko-.text "$OUT/guest-tests/$(basename "$b")/bench/klp_bench.ko"
 done
 
 # What the function PLTs cost in text: the series without them.
 SOURCE=series "$TOP/harness/build.sh" default-nofuncplt
-b=$(SOURCE=series build_dir default-nofuncplt)
-printf 'vmlinux-.text series-nofuncplt %s\n' \
-	"$(${CROSS_COMPILE}size -A "$b/vmlinux" | awk '$1 == ".text" {print $2}')" >>"$sizes"
+text_size series-nofuncplt vmlinux-.text "$(SOURCE=series build_dir default-nofuncplt)/vmlinux"
 
 # The direct calls again with KASLR: vmlinux is then out of reach of a BL
 # from the module's trampoline ("far"), which the function's own PLT
 # bridges.
-b=$(SOURCE=series build_dir default)
-SOURCE=series RUN_TAG=bench-kaslr COLLECTIONS=bench QEMU_EXTRA="-icount $icount -seed $seed" \
-	QEMU_SMP=1 KLP_APPEND="klp_harness.bench=direct" \
-	GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800} \
-	"$TOP/harness/guest.sh" test default "$cpu" "$TOP/bench" ||
-	die "the KASLR benchmark run failed (out/runs/$(basename "$b")-$cpu-bench-kaslr/console.log)"
-cp "$OUT/runs/$(basename "$b")-$cpu-bench-kaslr/console.log" "$outdir/console-series-kaslr.log"
-logs+=("series-kaslr=$outdir/console-series-kaslr.log")
+bench_boot series series-kaslr bench-kaslr 1 "klp_harness.bench=direct"
 
 # The transitions again with two vCPUs: the idle task of the other CPU is
 # running at the livepatch core's first try.
-SOURCE=series RUN_TAG=bench-2cpu COLLECTIONS=bench QEMU_EXTRA="-icount $icount -seed $seed" \
-	QEMU_SMP=2 KLP_APPEND="klp_harness.bench=transitions nokaslr" \
-	GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800} \
-	"$TOP/harness/guest.sh" test default "$cpu" "$TOP/bench" ||
-	die "the two-vCPU benchmark run failed (out/runs/$(basename "$b")-$cpu-bench-2cpu/console.log)"
-cp "$OUT/runs/$(basename "$b")-$cpu-bench-2cpu/console.log" "$outdir/console-series-2cpu.log"
-logs+=("series-2cpu=$outdir/console-series-2cpu.log")
+bench_boot series series-2cpu bench-2cpu 2 "klp_harness.bench=transitions nokaslr"
 
 stage "bench: report (raw data in out/bench/)"
 # The previous run's figures, for the agreement line of the report.
