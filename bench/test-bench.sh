@@ -38,10 +38,7 @@ cleanup() {
 	[ ${#pids[@]} -eq 0 ] || kill -CONT "${pids[@]}" 2>/dev/null
 	[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null
 	for lp in klp_bench_patch klp_bench_rela; do
-		if [ -d "/sys/kernel/livepatch/$lp" ]; then
-			echo 0 >"/sys/kernel/livepatch/$lp/enabled"
-			while [ -d "/sys/kernel/livepatch/$lp" ]; do sleep 0.1; done
-		fi
+		lp_turn_off $lp
 		rmmod $lp 2>/dev/null
 	done
 	echo N >"$P/traced" 2>/dev/null

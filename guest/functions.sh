@@ -79,6 +79,21 @@ lp_wait() {
 	done
 }
 
+# lp_turn_off(livepatch): if it is enabled, disable it once its transition is
+# over, and wait until the livepatch core has let go of it (its sysfs
+# directory is gone; a minute at most). Its module stays loaded.
+lp_turn_off() {
+	local i=0
+	[ -d "/sys/kernel/livepatch/$1" ] || return 0
+	lp_wait "$1"
+	echo 0 >"/sys/kernel/livepatch/$1/enabled" 2>/dev/null
+	while [ -d "/sys/kernel/livepatch/$1" ]; do
+		i=$((i + 1))
+		[ $i -lt 6000 ] || die "$1 was not gone within a minute of its disable"
+		sleep 0.01
+	done
+}
+
 # ksym_addr(name): the address of a symbol, from /proc/kallsyms
 ksym_addr() {
 	awk -v s="$1" '$3 == s { print "0x" $1; exit }' /proc/kallsyms

@@ -27,10 +27,7 @@ fi
 unpatch() {
 	local p
 	for p in $(ls $LP 2>/dev/null); do
-		lp_wait "$p"
-		echo 0 >"$LP/$p/enabled"
-		lp_wait "$p"
-		while [ -d "$LP/$p" ]; do sleep 0.01; done
+		lp_turn_off "$p"
 	done
 	for p in $(lsmod | awk '$1 ~ /^klp_mutant_patch/ { print $1 }'); do
 		rmmod "$p" || die "cannot unload $p"

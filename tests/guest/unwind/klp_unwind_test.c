@@ -128,60 +128,50 @@ static int klp_unwind_walk_task(struct task_struct *task, void *arg)
 	return 0;
 }
 
-static int klp_unwind_run(struct klp_unwind_case *c, char *buf, int len)
+/* Walk a kthread sleeping under the record of @c: 0 once walked, or an error */
+static int klp_unwind_run(struct klp_unwind_case *c, struct klp_unwind_walk *w)
 {
-	struct klp_unwind_walk *w;
-	int tries = 0, mine = 0, err, n, i;
-
-	w = kzalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
-		return -ENOMEM;
+	int tries = 0, err;
 
 	init_completion(&c->asleep);
 	c->task = kthread_run(klp_unwind_thread, c, "klp_unwind/%s", c->name);
-	if (IS_ERR(c->task)) {
-		err = PTR_ERR(c->task);
-		goto out;
-	}
+	if (IS_ERR(c->task))
+		return PTR_ERR(c->task);
 	wait_for_completion(&c->asleep);
 	while ((err = task_call_func(c->task, klp_unwind_walk_task, w)) == -EAGAIN &&
 	       ++tries < 1000)
 		msleep(1);
 	kthread_stop(c->task);
-	if (err)
-		goto out;
-
-	if (w->ret >= 0) {
-		/*
-		 * A complete walk has klp_unwind_sleep(), the record pusher and
-		 * klp_unwind_thread() in it.
-		 */
-		for (i = 0; i < w->ret; i++)
-			mine += within_module(w->entries[i], THIS_MODULE);
-		n = scnprintf(buf + len, PAGE_SIZE - len,
-			      "%s: reliable, %d entries, %d in this module\n",
-			      c->name, w->ret, mine);
-	} else {
-		n = scnprintf(buf + len, PAGE_SIZE - len, "%s: unreliable (%d)\n",
-			      c->name, w->ret);
-	}
-	err = n;
-out:
-	kfree(w);
 	return err;
 }
 
+/* Reads are serialized by the module's kernel_param_lock(). */
+static struct klp_unwind_walk walk;
+
 static int results_get(char *buf, const struct kernel_param *kp)
 {
-	int len = 0, i, n;
+	int len = 0, i, j, mine, err;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		n = klp_unwind_run(&cases[i], buf, len);
-		if (n < 0)
+		err = klp_unwind_run(&cases[i], &walk);
+		if (err) {
 			len += scnprintf(buf + len, PAGE_SIZE - len, "%s: error %d\n",
-					 cases[i].name, n);
-		else
-			len += n;
+					 cases[i].name, err);
+		} else if (walk.ret < 0) {
+			len += scnprintf(buf + len, PAGE_SIZE - len,
+					 "%s: unreliable (%d)\n", cases[i].name,
+					 walk.ret);
+		} else {
+			/*
+			 * A complete walk has klp_unwind_sleep(), the record
+			 * pusher and klp_unwind_thread() in it.
+			 */
+			for (j = 0, mine = 0; j < walk.ret; j++)
+				mine += within_module(walk.entries[j], THIS_MODULE);
+			len += scnprintf(buf + len, PAGE_SIZE - len,
+					 "%s: reliable, %d entries, %d in this module\n",
+					 cases[i].name, walk.ret, mine);
+		}
 	}
 	return len;
 }

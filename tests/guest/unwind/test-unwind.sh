@@ -8,7 +8,6 @@
 . "$KLP_HARNESS_FUNCTIONS"
 
 MOD=klp_unwind_test
-LP=/sys/kernel/livepatch
 
 if [ ! -f $MOD.ko ]; then
 	# A livepatch module with livepatch relocations (klp-convert): arm64 only.
@@ -18,11 +17,7 @@ if [ ! -f $MOD.ko ]; then
 fi
 
 cleanup() {
-	if [ -d $LP/$MOD ]; then
-		lp_wait $MOD
-		echo 0 >$LP/$MOD/enabled
-		while [ -d $LP/$MOD ]; do sleep 0.01; done
-	fi
+	lp_turn_off $MOD
 	if [ -d /sys/module/$MOD ]; then rmmod $MOD; fi
 }
 trap cleanup EXIT
