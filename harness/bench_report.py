@@ -263,13 +263,29 @@ plot {", ".join(plots)}
     return png
 
 
+def usage(msg=None):
+    """Print the usage (and what was wrong) to stderr; the exit status 2."""
+    if msg:
+        print(f'bench_report.py: {msg}', file=sys.stderr)
+    print(__doc__.strip().split('\n\n')[1], file=sys.stderr)
+    return 2
+
+
 def main(argv):
     args = argv[1:]
+    if any(a in ('-h', '--help') for a in args):
+        print(__doc__.strip())
+        return 0
+    if not args or args[0].startswith('-') or '=' in args[0]:
+        return usage('the first argument must be the output directory')
     outdir = args.pop(0)
     sizes, timings, want_plot, setup, prev = {}, [], False, None, None
     kernels = {}
+    takes_value = ('--sizes', '--timings', '--setup', '--compare')
     while args:
         a = args.pop(0)
+        if a in takes_value and not args:
+            return usage(f'{a} needs a value')
         if a == '--sizes':
             with open(args.pop(0)) as f:
                 for line in f:
@@ -289,9 +305,17 @@ def main(argv):
             if os.path.exists(path):
                 with open(path) as f:
                     prev = json.load(f)
+        elif a.startswith('-') or '=' not in a:
+            return usage(f"'{a}' is neither an option nor KERNEL=CONSOLE_LOG")
         else:
             kernel, path = a.split('=', 1)
-            kernels[kernel] = parse(path)
+            try:
+                kernels[kernel] = parse(path)
+            except OSError as e:
+                print(f'bench_report.py: {kernel}: {e}', file=sys.stderr)
+                return 1
+    if not kernels:
+        return usage('no KERNEL=CONSOLE_LOG')
     os.makedirs(outdir, exist_ok=True)
     data = build(kernels, sizes, timings)
     if setup:

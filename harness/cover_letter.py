@@ -184,6 +184,9 @@ def read(path):
 
 
 def main(argv):
+    if any(a in ('-h', '--help') for a in argv[1:]):
+        print(__doc__.strip())
+        return 0
     try:
         if len(argv) >= 5 and argv[1] == 'fill':
             maint = None if argv[4] == '-' else read(argv[4]).splitlines()

@@ -201,6 +201,12 @@ def mutants(good):
 
 
 def main(argv):
+    if any(a in ('-h', '--help') for a in argv[1:]):
+        print(__doc__.strip())
+        return 0
+    if len(argv) != 3 or any(a.startswith('-') for a in argv[1:]):
+        print(__doc__.strip().split('\n\n')[1], file=sys.stderr)
+        return 2
     good, outdir = argv[1], argv[2]
     with open(good, 'rb') as f:
         data = f.read()

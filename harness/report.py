@@ -40,6 +40,12 @@ def render(rows):
 
 
 def main(argv):
+    if any(a in ('-h', '--help') for a in argv[1:]):
+        print(__doc__.strip())
+        return 0
+    if any(a.startswith('-') for a in argv[1:]):
+        print(__doc__.strip().split('\n\n')[1], file=sys.stderr)
+        return 2
     rows = load(argv[1:])
     out, n = render(rows)
     print('\n'.join(out))

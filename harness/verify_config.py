@@ -51,6 +51,9 @@ def mismatches(config_lines, fragments):
 
 
 def main(argv):
+    if any(a in ('-h', '--help') for a in argv[1:]):
+        print(__doc__.strip())
+        return 0
     if len(argv) < 3:
         print(__doc__.strip(), file=sys.stderr)
         return 2
