@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The livepatch benchmarks, run in the guest by "make bench" (full mode,
 # klp_harness.bench=full on the kernel command line; transitions mode, the
-# transition latencies of full mode alone, for the run with two vCPUs;
-# direct mode, the direct call figures alone, for the run with KASLR) and
+# transition latencies of full mode alone, and loads mode, the load cost of
+# livepatch relocations alone, for the runs with two vCPUs; direct mode,
+# the direct call figures alone, for the run with KASLR) and
 # by "make check" (smoke mode: one small iteration, so that the benchmark
 # does not rot).
 #
@@ -17,7 +18,7 @@ mode=$(sed -n 's/.*klp_harness\.bench=\([a-z]*\).*/\1/p' /proc/cmdline)
 mode=${mode:-smoke}
 # Transitions are repeated more: how a transition interleaves with the
 # other tasks varies from one to the next, and so does its latency.
-if [ "$mode" = full ] || [ "$mode" = transitions ] || [ "$mode" = direct ]; then
+if [ "$mode" != smoke ]; then
 	CALLS=1000000 REPEAT=5 TREPEAT=31 KTHREADS="0 100 1000" USERS=100
 else
 	CALLS=1000 REPEAT=1 TREPEAT=1 KTHREADS="0 10" USERS=5
@@ -112,8 +113,14 @@ lp_disable() {
 }
 
 # section(name): whether this mode runs that part of the benchmark
+# section(name): whether this mode runs section "name" (calls, transitions
+# or loads): full and smoke mode run them all, transitions and loads mode
+# only their own.
 section() {
-	[ "$mode" != transitions ] || [ "$1" = transitions ]
+	case $mode in
+	transitions|loads) [ "$1" = "$mode" ] ;;
+	*) true ;;
+	esac
 }
 
 # Direct mode (klp_harness.bench=direct): the direct call figures alone, for
@@ -247,6 +254,7 @@ transition() {
 	done
 }
 
+if section transitions; then
 start_test "transition latency ($mode)"
 echo
 for n in $KTHREADS; do
@@ -274,6 +282,7 @@ kill "${pids[@]}"
 wait 2>/dev/null
 unload_mod klp_bench
 echo ok
+fi
 
 # load_us(module): load a module, print how long insmod took
 load_us() {

@@ -78,6 +78,11 @@ bench_boot series series-kaslr bench-kaslr 1 "klp_harness.bench=direct"
 # running at the livepatch core's first try.
 bench_boot series series-2cpu bench-2cpu 2 "klp_harness.bench=transitions nokaslr"
 
+# The load cost of livepatch relocations again with two vCPUs: what the
+# late relocations' cache maintenance costs when there is another CPU to
+# synchronise.
+bench_boot series series-2cpu-loads bench-2cpu-loads 2 "klp_harness.bench=loads nokaslr"
+
 # The same two-vCPU transitions on x86_64, from the same series: the retry
 # that "livepatch: retry a transition soon while only running tasks hold it
 # up" changes is generic.
@@ -93,4 +98,4 @@ if [ -f "$outdir/results.json" ]; then
 fi
 python3 "$TOP/harness/bench_report.py" "$outdir" "${logs[@]}" --sizes "$sizes" \
 	--timings "$LOGS/check-timings.tsv" --compare "$prev" --plot \
-	--setup "QEMU -cpu $cpu -smp $smp (series-2cpu and series-x86_64-2cpu: -smp 2; series-x86_64-2cpu: qemu-system-x86_64, the x86_64 profile) -icount $icount -seed $seed, kernel command line nokaslr (series-kaslr: KASLR on)"
+	--setup "QEMU -cpu $cpu -smp $smp (series-2cpu, series-2cpu-loads and series-x86_64-2cpu: -smp 2; series-x86_64-2cpu: qemu-system-x86_64, the x86_64 profile) -icount $icount -seed $seed, kernel command line nokaslr (series-kaslr: KASLR on)"
