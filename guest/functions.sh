@@ -68,11 +68,14 @@ us() {
 }
 
 # lp_wait(livepatch): wait until its transition is over, or it is gone
-# (a minute at most)
+# (a minute at most). Only a 0 read from its transition file, or the file
+# gone, ends the wait: a read that fails (a signal) is tried again.
 lp_wait() {
-	local t i=0
-	while read -r t 2>/dev/null <"/sys/kernel/livepatch/$1/transition" &&
-	      [ "$t" != 0 ]; do
+	local f=/sys/kernel/livepatch/$1/transition t i=0
+	while [ -e "$f" ]; do
+		t=
+		read -r t 2>/dev/null <"$f"
+		[ "$t" != 0 ] || return 0
 		i=$((i + 1))
 		[ $i -lt 3000 ] || die "the transition of $1 did not end within a minute"
 		sleep 0.02
