@@ -13,6 +13,7 @@ OUTDIR/transitions.csv, and with --plot OUTDIR/transition.png (gnuplot).
 --setup says how the guest ran, --compare JSON adds how far each median is
 from the same median of an earlier results.json.
 """
+import cli
 import json
 import os
 import re
@@ -263,19 +264,14 @@ plot {", ".join(plots)}
     return png
 
 
-def usage(msg=None):
-    """Print the usage (and what was wrong) to stderr; the exit status 2."""
-    if msg:
-        print(f'bench_report.py: {msg}', file=sys.stderr)
-    print(__doc__.strip().split('\n\n')[1], file=sys.stderr)
-    return 2
-
-
 def main(argv):
     args = argv[1:]
-    if any(a in ('-h', '--help') for a in args):
-        print(__doc__.strip())
+    if cli.wants_help(argv, __doc__):
         return 0
+
+    def usage(msg):
+        return cli.usage(argv, __doc__, msg)
+
     if not args or args[0].startswith('-') or '=' in args[0]:
         return usage('the first argument must be the output directory')
     outdir = args.pop(0)

@@ -18,6 +18,7 @@ check: the cover letter in PATCHES_DIR names every patch of PATCHES_DIR/series
 by its subject, and is for as many patches as the series has.  Prints what
 is missing; exit status 1 then.
 """
+import cli
 import email.header
 import email.parser
 import email.policy
@@ -184,8 +185,7 @@ def read(path):
 
 
 def main(argv):
-    if any(a in ('-h', '--help') for a in argv[1:]):
-        print(__doc__.strip())
+    if cli.wants_help(argv, __doc__):
         return 0
     try:
         if len(argv) >= 5 and argv[1] == 'fill':
@@ -201,8 +201,7 @@ def main(argv):
     except (OSError, Error) as e:
         print(f'error: cover letter: {e}', file=sys.stderr)
         return 1
-    print(__doc__.strip().split('\n\n')[1], file=sys.stderr)
-    return 2
+    return cli.usage(argv, __doc__)
 
 
 if __name__ == '__main__':

@@ -21,6 +21,7 @@ A mutant may be harmless (the module loads and works) or must be refused:
 the guest test (tests/guest/mutants) tells which happened, and fails on
 neither (a splat, or a wrong result).
 """
+import cli
 import os
 import struct
 import sys
@@ -201,12 +202,10 @@ def mutants(good):
 
 
 def main(argv):
-    if any(a in ('-h', '--help') for a in argv[1:]):
-        print(__doc__.strip())
+    if cli.wants_help(argv, __doc__):
         return 0
     if len(argv) != 3 or any(a.startswith('-') for a in argv[1:]):
-        print(__doc__.strip().split('\n\n')[1], file=sys.stderr)
-        return 2
+        return cli.usage(argv, __doc__)
     good, outdir = argv[1], argv[2]
     with open(good, 'rb') as f:
         data = f.read()

@@ -6,6 +6,7 @@ usage: report.py RESULTS.tsv...
 Each line of a results file: group, test, result (pass/fail/skip), seconds,
 detail.  Exit status 1 if anything failed or nothing ran.
 """
+import cli
 import sys
 
 
@@ -40,12 +41,10 @@ def render(rows):
 
 
 def main(argv):
-    if any(a in ('-h', '--help') for a in argv[1:]):
-        print(__doc__.strip())
+    if cli.wants_help(argv, __doc__):
         return 0
     if any(a.startswith('-') for a in argv[1:]):
-        print(__doc__.strip().split('\n\n')[1], file=sys.stderr)
-        return 2
+        return cli.usage(argv, __doc__)
     rows = load(argv[1:])
     out, n = render(rows)
     print('\n'.join(out))

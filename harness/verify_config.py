@@ -8,6 +8,7 @@ Later fragments override earlier ones, as with merge_config.sh.  Exits 1
 and lists every symbol that did not stick (typically: a dependency is
 missing, or the symbol does not exist in this tree).
 """
+import cli
 import re
 import sys
 
@@ -51,8 +52,7 @@ def mismatches(config_lines, fragments):
 
 
 def main(argv):
-    if any(a in ('-h', '--help') for a in argv[1:]):
-        print(__doc__.strip())
+    if cli.wants_help(argv, __doc__):
         return 0
     if len(argv) < 3:
         print(__doc__.strip(), file=sys.stderr)
