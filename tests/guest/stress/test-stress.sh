@@ -96,7 +96,7 @@ reader() {
 		# In the kernel log too, where the transitions are, with what
 		# the next reads show and what ftrace has at the call site.
 		echo "reader $1: /proc/cmdline is '$c' in state $b..$a" >&2
-		echo "klp_stress: reader $1: '$c' in state $b..$a, then '$(</proc/cmdline)', '$(</proc/cmdline)' in state $(<$STATE); transitions: $(grep -H . $LP/*/transition 2>/dev/null | tr '\n' ' '); $(grep cmdline_proc_show $TRACING/enabled_functions)" >/dev/kmsg
+		log "klp_stress: reader $1: '$c' in state $b..$a, then '$(</proc/cmdline)', '$(</proc/cmdline)' in state $(<$STATE); transitions: $(grep -H . $LP/*/transition 2>/dev/null | tr '\n' ' '); $(grep cmdline_proc_show $TRACING/enabled_functions)"
 	done
 	echo "$n $bad" >/tmp/klp-stress.reader.$1
 }
