@@ -7,9 +7,10 @@ usage: klp_mutants.py GOOD.ko OUTDIR
 Writes OUTDIR/NNN.ko, one mutation each, and OUTDIR/manifest (one line per
 mutant: "NNN.ko<TAB>what was changed").  The mutations aim at what the
 livepatch core and the arm64 module loader read of a livepatch module:
-- each .klp.rela section: its sh_info (the section it applies to), sh_link
-  (its symbol table), SHF_ALLOC and SHF_RELA_LIVEPATCH dropped, its size
-  and offset, and a duplicate of its name;
+- each .klp.rela section: its sh_info (the section it applies to), also
+  to .data with every relocation a branch out of reach, sh_link (its symbol
+  table), SHF_ALLOC and SHF_RELA_LIVEPATCH dropped, its size and offset,
+  and a duplicate of its name;
 - relocations of each .klp.rela section: offsets past, straddling and far
   outside the section they apply to, symbol indices out of range or naming
   a symbol that is not a livepatch symbol, types that relocate nothing or
@@ -26,10 +27,11 @@ import os
 import struct
 import sys
 
-SHF_ALLOC = 0x2
+SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR = 0x1, 0x2, 0x4
 SHF_RELA_LIVEPATCH = 0x00100000
 SHN_LIVEPATCH = 0xff20
-SHT_SYMTAB, SHT_RELA = 2, 4
+SHT_PROGBITS, SHT_SYMTAB, SHT_RELA = 1, 2, 4
+R_AARCH64_CALL26 = 283
 SHDR = struct.Struct('<IIQQQQIIQQ')
 SYM = struct.Struct('<IBBHQQ')
 RELA = struct.Struct('<QQq')
@@ -74,6 +76,10 @@ def mutants(good):
                  if sh[1] == SHT_RELA and sh[2] & SHF_RELA_LIVEPATCH]
     assert klp_relas, 'no .klp.rela section'
     nonalloc = next(i for i, _, sh in secs[1:] if not sh[2] & SHF_ALLOC)
+    data = next((i for i, n, sh in secs[1:] if n == '.data' and
+                 sh[1] == SHT_PROGBITS and
+                 sh[2] & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR) ==
+                 SHF_ALLOC | SHF_WRITE and sh[5] >= 4), None)
 
     def edit(what, fn):
         e = Elf(good)
@@ -95,6 +101,23 @@ def mutants(good):
         yield edit(f'{name}: sh_info {nonalloc} ({base.sec_name(nonalloc)}, not allocated)',
                    shdr_field(i, 7, nonalloc))
         yield edit(f'{name}: sh_info {i} (itself)', shdr_field(i, 7, i))
+        # Made to apply to data, every relocation a branch out of reach
+        # there: the module loader reserves no PLT entry for a branch
+        # outside text. (Relocations of other types would write the
+        # module's own data, which the kernel cannot tell from a module
+        # with other data.)
+        if data is not None:
+            def far_branches_in_data(e, i=i, sh=sh):
+                shdr_field(i, 7, data)(e)
+                for k in range(sh[5] // RELA.size):
+                    off = sh[4] + k * RELA.size
+                    r = list(RELA.unpack_from(e.data, off))
+                    RELA.pack_into(e.data, off, 0,
+                                   r[1] & ~0xffffffff | R_AARCH64_CALL26,
+                                   1 << 40)
+            yield edit(f'{name}: sh_info {data} ({base.sec_name(data)}), '
+                       'every relocation a CALL26 at offset 0 with addend 1 << 40',
+                       far_branches_in_data)
         yield edit(f'{name}: sh_link 0', shdr_field(i, 6, 0))
         yield edit(f'{name}: sh_link {base.shnum + 3} (no such section)',
                    shdr_field(i, 6, base.shnum + 3))

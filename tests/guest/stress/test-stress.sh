@@ -57,6 +57,7 @@ cleanup() {
 		rmmod $p 2>/dev/null
 	done
 	rmmod $MOD 2>/dev/null
+	rmmod test_klp_jump_mod 2>/dev/null
 	[ ! -e $JUMP ] || echo 1 >$JUMP
 	reset_tracing
 	rm -f $STOP $STATE $STATE.new
@@ -81,10 +82,22 @@ allows() {
 	esac
 }
 
+# site: what the call site of cmdline_proc_show() holds, read from memory
+# by the site reader of the livepatch selftests (arm64)
+SITE_KO=/kselftest/livepatch/test_modules/test_klp_jump_mod.ko
+SITE=/sys/module/test_klp_jump_mod/parameters
+site() {
+	if [ -r $SITE/site ]; then
+		echo "$(<$SITE/site), $(<$SITE/plt)"
+	else
+		echo "not read"
+	fi
+}
+
 # The readers of /proc/cmdline: like the kthreads, one reads the state
 # before and after each read, and either must allow what it read.
 reader() {
-	local n=0 bad=0 b c a
+	local n=0 bad=0 b c a s
 	while [ ! -e $STOP ]; do
 		b=$(<$STATE)
 		c=$(</proc/cmdline)
@@ -93,10 +106,13 @@ reader() {
 		allows "$b" "$c" || allows "$a" "$c" && continue
 		bad=$((bad + 1))
 		[ $bad -gt 3 ] && continue
-		# In the kernel log too, where the transitions are, with what
+		# In the kernel log too, where the transitions are: first what
+		# the call site holds in memory now (if that is right for the
+		# state, the CPU ran code that was no longer there), then what
 		# the next reads show and what ftrace has at the call site.
+		s=$(site)
 		echo "reader $1: /proc/cmdline is '$c' in state $b..$a" >&2
-		log "klp_stress: reader $1: '$c' in state $b..$a, then '$(</proc/cmdline)', '$(</proc/cmdline)' in state $(<$STATE); transitions: $(grep -H . $LP/*/transition 2>/dev/null | tr '\n' ' '); $(grep cmdline_proc_show $TRACING/enabled_functions)"
+		log "klp_stress: reader $1: '$c' in state $b..$a; site: $s; then '$(</proc/cmdline)', '$(</proc/cmdline)' in state $(<$STATE); transitions: $(grep -H . $LP/*/transition 2>/dev/null | tr '\n' ' '); $(grep cmdline_proc_show $TRACING/enabled_functions)"
 	done
 	echo "$n $bad" >/tmp/klp-stress.reader.$1
 }
@@ -152,6 +168,11 @@ rm -f $STOP /tmp/klp-stress.reader.*
 log "klp_stress: start"
 echo 1 >$STATE
 load_mod $MOD.ko sleepers=$SLEEPERS
+if [ -f $SITE_KO ]; then
+	load_mod $SITE_KO
+	echo "$(ksym_addr cmdline_proc_show)" >$SITE/func ||
+		die "the site reader cannot look at cmdline_proc_show"
+fi
 for i in $(seq $USERS); do
 	sleep 10000 &
 	pids+=($!)
