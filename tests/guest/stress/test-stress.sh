@@ -65,10 +65,15 @@ cleanup() {
 trap cleanup EXIT
 
 # expect(n): what klp_stress_target(x) - x must be (0: any), for the
-# kthreads, and what /proc/cmdline must show, for the readers.
+# kthreads, and what /proc/cmdline must show, for the readers. The state
+# file has a generation number before the state: every other change is to
+# 0, so a read that spans two changes or more may have happened in a
+# state 0, which allows anything.
+GEN=0
 expect() {
+	GEN=$((GEN + 1))
 	# rename(), so that a reader never sees the file half written
-	echo "$1" >$STATE.new
+	echo "$GEN $1" >$STATE.new
 	mv $STATE.new $STATE
 	echo "$1" >$P/expect
 }
@@ -95,14 +100,20 @@ site() {
 }
 
 # The readers of /proc/cmdline: like the kthreads, one reads the state
-# before and after each read, and either must allow what it read.
+# before and after each read, and either must allow what it read. A read
+# that spans two changes of the state or more (a reader that the scheduler
+# kept off its CPU that long) is counted apart: a state 0 lay between.
 reader() {
-	local n=0 bad=0 b c a s
+	local n=0 bad=0 spans=0 gb b c ga a s
 	while [ ! -e $STOP ]; do
-		b=$(<$STATE)
+		read -r gb b <$STATE
 		c=$(</proc/cmdline)
-		a=$(<$STATE)
+		read -r ga a <$STATE
 		n=$((n + 1))
+		if [ $((ga - gb)) -ge 2 ]; then
+			spans=$((spans + 1))
+			continue
+		fi
 		allows "$b" "$c" || allows "$a" "$c" && continue
 		bad=$((bad + 1))
 		[ $bad -gt 3 ] && continue
@@ -114,7 +125,7 @@ reader() {
 		echo "reader $1: /proc/cmdline is '$c' in state $b..$a" >&2
 		log "klp_stress: reader $1: '$c' in state $b..$a; site: $s; then '$(</proc/cmdline)', '$(</proc/cmdline)' in state $(<$STATE); transitions: $(grep -H . $LP/*/transition 2>/dev/null | tr '\n' ' '); $(grep cmdline_proc_show $TRACING/enabled_functions)"
 	done
-	echo "$n $bad" >/tmp/klp-stress.reader.$1
+	echo "$n $bad $spans" >/tmp/klp-stress.reader.$1
 }
 
 # The function tracer on the patched functions, on and off. A write may
@@ -166,7 +177,7 @@ disable() {	# disable(patch, n): disable it, wait until it is gone, expect n
 start_test "livepatch stress: $CYCLES cycles, $NCPU CPUs, $SLEEPERS sleeping kthreads"
 rm -f $STOP /tmp/klp-stress.reader.*
 log "klp_stress: start"
-echo 1 >$STATE
+echo "$GEN 1" >$STATE
 load_mod $MOD.ko sleepers=$SLEEPERS
 if [ -f $SITE_KO ]; then
 	load_mod $SITE_KO
@@ -270,17 +281,17 @@ sleep 0.2
 touch $STOP
 wait "${pids[@]:$USERS}" 2>/dev/null
 calls=$(cat $P/calls) wrong=$(cat $P/wrong)
-rcalls=0 rwrong=0
+rcalls=0 rwrong=0 rspans=0
 for i in $(seq $NCPU); do
-	read -r n b </tmp/klp-stress.reader.$i || die "reader $i left no count"
-	rcalls=$((rcalls + n)) rwrong=$((rwrong + b))
+	read -r n b s </tmp/klp-stress.reader.$i || die "reader $i left no count"
+	rcalls=$((rcalls + n)) rwrong=$((rwrong + b)) rspans=$((rspans + s))
 done
 signals=$(dmesg | sed -n '/klp_stress: start/,$p' | grep -c 'signaling remaining tasks' || true)
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 pct() { echo "${sorted[$(( (${#sorted[@]} - 1) * $1 / 100 ))]}"; }
 echo
 echo "KLP_STRESS cycles=$CYCLES transitions=${#times[@]} reloads=$reloads reversed=$reversed forced=1 jumps=$jumps" \
-	"kthread_calls=$calls kthread_wrong=$wrong reader_calls=$rcalls reader_wrong=$rwrong" \
+	"kthread_calls=$calls kthread_wrong=$wrong reader_calls=$rcalls reader_wrong=$rwrong reader_spanning=$rspans" \
 	"fake_signals=$signals transition_us_p50=$(pct 50) p90=$(pct 90) p99=$(pct 99) max=${sorted[-1]}"
 [ "$calls" -gt 0 ] && [ "$rcalls" -gt 0 ] || die "the callers made no calls"
 [ "$wrong" = 0 ] || die "$wrong wrong results of klp_stress_target()"
