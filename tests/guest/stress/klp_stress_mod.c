@@ -36,8 +36,28 @@ static int sleepers;
 module_param(sleepers, int, 0444);
 MODULE_PARM_DESC(sleepers, "kthreads that sleep elsewhere (default 0)");
 
+/*
+ * Every write of "expect" counts in expect_gen. Every other write is a 0,
+ * so a call that spans two writes or more may have run in a state 0, which
+ * allows anything: it is counted apart, in "spanning".
+ */
 static int expect = 1;
-module_param(expect, int, 0644);
+static unsigned long expect_gen;
+
+static int expect_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_int(val, kp);
+
+	smp_wmb();	/* the value before its generation */
+	WRITE_ONCE(expect_gen, expect_gen + 1);
+	return ret;
+}
+
+static const struct kernel_param_ops expect_ops = {
+	.set = expect_set,
+	.get = param_get_int,
+};
+module_param_cb(expect, &expect_ops, &expect, 0644);
 MODULE_PARM_DESC(expect, "what klp_stress_target(x) - x must be; 0: any of 1..4");
 
 /* Reached by the livepatches through livepatch relocations. */
@@ -48,6 +68,7 @@ atomic_t klp_stress_held = ATOMIC_INIT(0);
 
 static atomic64_t calls = ATOMIC64_INIT(0);
 static atomic64_t wrong = ATOMIC64_INIT(0);
+static atomic64_t spanning = ATOMIC64_INIT(0);
 
 static int get_atomic64(char *buf, const struct kernel_param *kp)
 {
@@ -61,6 +82,8 @@ module_param_cb(calls, &atomic64_ops, &calls, 0444);
 MODULE_PARM_DESC(calls, "calls checked");
 module_param_cb(wrong, &atomic64_ops, &wrong, 0444);
 MODULE_PARM_DESC(wrong, "calls whose result the patch state did not allow");
+module_param_cb(spanning, &atomic64_ops, &spanning, 0444);
+MODULE_PARM_DESC(spanning, "calls that spanned two writes of expect or more");
 
 static int get_patched(char *buf, const struct kernel_param *kp)
 {
@@ -120,14 +143,23 @@ noinline void klp_stress_hold(void)
 
 static void check_one(int x)
 {
+	unsigned long g1, g2;
 	int e1, e2, r;
 
+	g1 = READ_ONCE(expect_gen);
+	smp_rmb();
 	e1 = READ_ONCE(expect);
 	smp_rmb();
 	r = klp_stress_target(x) - x;
 	smp_rmb();
 	e2 = READ_ONCE(expect);
+	smp_rmb();
+	g2 = READ_ONCE(expect_gen);
 	atomic64_inc(&calls);
+	if (g2 - g1 >= 2) {
+		atomic64_inc(&spanning);
+		return;
+	}
 	if (!e1 || !e2 ? r >= 1 && r <= 4 : r == e1 || r == e2)
 		return;
 	if (atomic64_inc_return(&wrong) <= 10)

@@ -280,7 +280,7 @@ sleep 0.2
 
 touch $STOP
 wait "${pids[@]:$USERS}" 2>/dev/null
-calls=$(cat $P/calls) wrong=$(cat $P/wrong)
+calls=$(cat $P/calls) wrong=$(cat $P/wrong) spanning=$(cat $P/spanning)
 rcalls=0 rwrong=0 rspans=0
 for i in $(seq $NCPU); do
 	read -r n b s </tmp/klp-stress.reader.$i || die "reader $i left no count"
@@ -291,7 +291,7 @@ sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 pct() { echo "${sorted[$(( (${#sorted[@]} - 1) * $1 / 100 ))]}"; }
 echo
 echo "KLP_STRESS cycles=$CYCLES transitions=${#times[@]} reloads=$reloads reversed=$reversed forced=1 jumps=$jumps" \
-	"kthread_calls=$calls kthread_wrong=$wrong reader_calls=$rcalls reader_wrong=$rwrong reader_spanning=$rspans" \
+	"kthread_calls=$calls kthread_wrong=$wrong kthread_spanning=$spanning reader_calls=$rcalls reader_wrong=$rwrong reader_spanning=$rspans" \
 	"fake_signals=$signals transition_us_p50=$(pct 50) p90=$(pct 90) p99=$(pct 99) max=${sorted[-1]}"
 [ "$calls" -gt 0 ] && [ "$rcalls" -gt 0 ] || die "the callers made no calls"
 [ "$wrong" = 0 ] || die "$wrong wrong results of klp_stress_target()"
