@@ -101,3 +101,20 @@ lp_turn_off() {
 ksym_addr() {
 	awk -v s="$1" '$3 == s { print "0x" $1; exit }' /proc/kallsyms
 }
+
+# The site reader of the livepatch selftests (arm64): test_klp_jump_mod
+# reports what the call site of a function holds in memory ("site") and
+# whether the function has a PLT of its own ("plt").
+SITE_KO=/kselftest/livepatch/test_modules/test_klp_jump_mod.ko
+SITE=/sys/module/test_klp_jump_mod/parameters
+
+# site_reader(name): load the site reader and point it at function name
+site_reader() {
+	local addr
+
+	[ -f $SITE_KO ] || die "no $SITE_KO"
+	addr=$(ksym_addr "$1")
+	[ -n "$addr" ] || die "no address for $1"
+	load_mod $SITE_KO
+	echo "$addr" >$SITE/func || die "the site reader cannot look at $1"
+}

@@ -54,6 +54,14 @@ class Elf:
     def set_shdr(self, i, sh):
         SHDR.pack_into(self.data, self.shdr_off(i), *sh)
 
+    def set_rela(self, off, r_offset=None, r_info=None, r_addend=None):
+        """Rewrite the given fields of the Elf64_Rela at file offset off."""
+        r = list(RELA.unpack_from(self.data, off))
+        for field, value in enumerate((r_offset, r_info, r_addend)):
+            if value is not None:
+                r[field] = value
+        RELA.pack_into(self.data, off, *r)
+
     def cstr(self, off):
         return self.data[off:self.data.index(b'\0', off)].decode()
 
@@ -111,10 +119,8 @@ def mutants(good):
                 shdr_field(i, 7, data)(e)
                 for k in range(sh[5] // RELA.size):
                     off = sh[4] + k * RELA.size
-                    r = list(RELA.unpack_from(e.data, off))
-                    RELA.pack_into(e.data, off, 0,
-                                   r[1] & ~0xffffffff | R_AARCH64_CALL26,
-                                   1 << 40)
+                    info = RELA.unpack_from(e.data, off)[1]
+                    e.set_rela(off, 0, info & ~0xffffffff | R_AARCH64_CALL26, 1 << 40)
             yield edit(f'{name}: sh_info {data} ({base.sec_name(data)}), '
                        'every relocation a CALL26 at offset 0 with addend 1 << 40',
                        far_branches_in_data)
@@ -146,9 +152,9 @@ def mutants(good):
 
             def rela(field, value, off=off):
                 def fn(e):
-                    r = list(RELA.unpack_from(e.data, off))
+                    r = [None] * 3
                     r[field] = value
-                    RELA.pack_into(e.data, off, *r)
+                    e.set_rela(off, *r)
                 return fn
             what = f'{name}[{k}] (type {rtype})'
             size = target[5]

@@ -24,27 +24,23 @@ flags=${flags%%$'\t'*}
 # kernel gives functions one (CONFIG_ARM64_FTRACE_FUNC_PLT), and otherwise
 # calls ftrace_caller, which calls it.
 if [[ $(uname -m) == aarch64 ]]; then
-	site_ko=/kselftest/livepatch/test_modules/test_klp_jump_mod.ko
-	site=/sys/module/test_klp_jump_mod/parameters
-	[[ -f $site_ko ]] || die "no $site_ko"
 	func=$(ksym_addr wake_up_process)
 	tramp=$(ksym_addr my_tramp)
 	[[ -n $func && -n $tramp ]] || die "no address for wake_up_process or my_tramp"
-	load_mod "$site_ko"
-	echo "$func" >"$site/func"
+	site_reader wake_up_process
 	dist=$(( tramp - func ))
 	(( dist < 0 )) && dist=$(( -dist ))
 	if (( dist < 128 * 1024 * 1024 )); then
 		want="wake_up_process: call"
 		echo -n "(called directly) "
-	elif [[ $(cat "$site/plt") == "wake_up_process: plt" ]]; then
+	elif [[ $(cat "$SITE/plt") == "wake_up_process: plt" ]]; then
 		want="wake_up_process: call my_tramp [ftrace_direct] through its plt"
 		echo -n "(called through its PLT) "
 	else
 		want="wake_up_process: call"
 		echo -n "(through ftrace_caller) "
 	fi
-	got=$(cat "$site/site")
+	got=$(cat "$SITE/site")
 	unload_mod test_klp_jump_mod
 	[[ $got == "$want" ]] ||
 		die "my_tramp is $dist bytes away: expected '$want', read '$got'"

@@ -88,9 +88,7 @@ allows() {
 }
 
 # site: what the call site of cmdline_proc_show() holds, read from memory
-# by the site reader of the livepatch selftests (arm64)
-SITE_KO=/kselftest/livepatch/test_modules/test_klp_jump_mod.ko
-SITE=/sys/module/test_klp_jump_mod/parameters
+# by the site reader (arm64)
 site() {
 	if [ -r $SITE/site ]; then
 		echo "$(<$SITE/site), $(<$SITE/plt)"
@@ -180,9 +178,7 @@ log "klp_stress: start"
 echo "$GEN 1" >$STATE
 load_mod $MOD.ko sleepers=$SLEEPERS
 if [ -f $SITE_KO ]; then
-	load_mod $SITE_KO
-	echo "$(ksym_addr cmdline_proc_show)" >$SITE/func ||
-		die "the site reader cannot look at cmdline_proc_show"
+	site_reader cmdline_proc_show
 fi
 for i in $(seq $USERS); do
 	sleep 10000 &
