@@ -34,8 +34,17 @@ PY
 	info "base: making the base commit (once)"
 	git -C "$dir" init -q -b base-src
 	git -C "$dir" add -f .
-	git "${GIT_ID[@]}" -C "$dir" commit -q -m "Linux $(kernel_version_of "$dir") from Debian linux-source-6.12 $ver"
+	# Pack in the foreground.  "git commit" would start "gc --auto" in
+	# the background (gc.autoDetach), still repacking the 90,000 loose
+	# objects while "series.sh sync" applies patches in a --shared clone
+	# of this repository: "git am" there has failed with it.
+	git "${GIT_ID[@]}" -c maintenance.auto=false -C "$dir" commit -q \
+		-m "Linux $(kernel_version_of "$dir") from Debian linux-source-6.12 $ver"
 	git -C "$dir" tag base
-	git -C "$dir" gc -q --auto
+	git -C "$dir" -c gc.autoDetach=false gc -q --auto
 fi
+# A gc that an earlier run left detached must be over before anything
+# clones or reads this repository.
+wait_for_gc "$dir"
+
 printf 'base: Debian linux-source-6.12 %s, Linux %s\n' "$ver" "$(kernel_version_of "$dir")"

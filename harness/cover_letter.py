@@ -4,6 +4,7 @@
 
 usage: cover_letter.py fill TEMPLATE COVER_TXT MAINTAINERS PATCH...
        cover_letter.py check PATCHES_DIR
+       cover_letter.py authors PATCHES_DIR IDENT
 
 fill: print the cover letter.  TEMPLATE is what "git format-patch
 --cover-letter" wrote (its From line, header, shortlog and diffstat, with
@@ -17,6 +18,10 @@ body has no "@MAINTAINERS@".
 check: the cover letter in PATCHES_DIR names every patch of PATCHES_DIR/series
 by its subject, and is for as many patches as the series has.  Prints what
 is missing; exit status 1 then.
+
+authors: every patch of PATCHES_DIR/series, and the cover letter, is from
+IDENT ("Name <email>"), the series' one author, and the cover letter's
+shortlog names no one else.  Prints each other identity; exit status 1 then.
 """
 import cli
 import email.header
@@ -179,6 +184,40 @@ def check(patches_dir):
     return problems
 
 
+def author_of(text):
+    """The From: of a patch, unfolded and decoded."""
+    msg = email.parser.HeaderParser(policy=email.policy.default).parsestr(text)
+    author = msg['From']
+    if author is None:
+        raise Error('no From: header')
+    return ' '.join(str(author).split())
+
+
+def authors(patches_dir, ident):
+    """Messages for each patch (and the cover letter) not from IDENT."""
+    problems = []
+    names = series_list(patches_dir)
+    if os.path.exists(os.path.join(patches_dir, COVER)):
+        names = [COVER] + names
+    for p in names:
+        try:
+            text = read(os.path.join(patches_dir, p))
+            author = author_of(text)
+        except (OSError, UnicodeDecodeError, Error) as e:
+            problems.append(f'{p}: {e}')
+            continue
+        if author != ident:
+            problems.append(f'{p} is from "{author}", not the series\' author "{ident}"')
+        if p == COVER:
+            # git's shortlog: "Name (N):", then the subjects indented
+            wanted = ident.split(' <')[0]
+            for m in re.finditer(r'(?m)^(\S.*) \((\d+)\):$', text):
+                if m.group(1) != wanted:
+                    problems.append(f'{p}: its shortlog names "{m.group(1)}" for '
+                                    f'{m.group(2)} patch(es), not "{wanted}"')
+    return problems
+
+
 def read(path):
     with open(path, encoding='utf-8') as f:
         return f.read()
@@ -195,6 +234,11 @@ def main(argv):
             return 0
         if len(argv) == 3 and argv[1] == 'check':
             problems = check(argv[2])
+            for p in problems:
+                print(p)
+            return 1 if problems else 0
+        if len(argv) == 4 and argv[1] == 'authors':
+            problems = authors(argv[2], argv[3])
             for p in problems:
                 print(p)
             return 1 if problems else 0

@@ -27,6 +27,11 @@ export CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 
 JOBS=${JOBS:-$(nproc)}
+# The series' one author: make export writes it into every patch and the
+# cover letter, whoever committed in the work tree, and make series-check
+# fails on any other.  The person who sends the series adds their own
+# Signed-off-by.
+SERIES_AUTHOR=${KLP_SERIES_AUTHOR:-arm64 livepatch <klp-arm64@localhost>}
 GIT_ID=(-c user.name=klp-harness -c user.email=klp-harness@localhost
 	-c commit.gpgsign=false -c core.abbrev=12)
 
@@ -84,6 +89,21 @@ kernel_version_of() {
 	local mk=$1/Makefile
 	awk -F' = ' '/^VERSION =/{v=$2} /^PATCHLEVEL =/{p=$2}
 		     /^SUBLEVEL =/{s=$2} END{printf "%s.%s.%s", v, p, s}' "$mk"
+}
+
+# wait_for_gc REPO: return once no "git gc" runs in REPO.  A detached gc
+# (gc.autoDetach) leaves .git/gc.pid while it repacks; a --shared clone
+# made or used meanwhile can miss the objects of a pack being replaced.
+wait_for_gc() {
+	local pidfile=$1/.git/gc.pid pid i
+	for ((i = 0; i < 1800; i++)); do
+		[ -f "$pidfile" ] || return 0
+		pid=$(awk '{print $1; exit}' "$pidfile" 2>/dev/null || true)
+		[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+		((i % 30)) || info "waiting for git gc (pid $pid) in $1"
+		sleep 1
+	done
+	die "git gc in $1 still runs after 30 minutes"
 }
 
 # build_dir PROFILE [SOURCE]: the kernel build directory (KDIR for modules).

@@ -8,7 +8,7 @@
 #   series.sh export    regenerate patches/ and its cover letter from the work tree
 #   series.sh status    non-zero when the work tree holds work not in patches/
 #   series.sh check     the series applies, checkpatch is clean, the cover letter
-#                       names every patch
+#                       names every patch, every patch is from SERIES_AUTHOR
 #   series.sh check-cover  only the cover letter check
 #   series.sh bisect    build every prefix of the series (default, x86_64) and
 #                       checkpatch each patch [BISECT_FROM=k BISECT_TO=k]
@@ -44,6 +44,7 @@ clone_base() {
 	local dest=$1
 	git -C "$BASE_REPO" rev-parse -q --verify base >/dev/null ||
 		die "no base repository at $BASE_REPO (run: make base)"
+	wait_for_gc "$BASE_REPO"
 	mkdir -p "$(dirname "$dest")"
 	git clone -q --shared --no-checkout "$BASE_REPO" "$dest"
 	git -C "$dest" checkout -q -B series base
@@ -59,8 +60,9 @@ am_patch() {
 		git -C "$tree" am --abort >/dev/null 2>&1 || true
 		{
 			echo "error: the series does not apply: patches/$p"
-			printf '%s\n' "$out" | grep -E '^(error|warning|Patch failed|Applying)' |
-				sed 's/^/       /'
+			# Every line git printed: a "fatal:" line names the cause
+			# when it is not the patch (a locked or repacking repository).
+			printf '%s\n' "$out" | sed 's/^/       /'
 			git -C "$tree" apply --check -v "$PATCHES/$p" 2>&1 |
 				grep -E '^(Checking patch|error|Hunk)' | sed 's/^/       /'
 		} >&2
@@ -108,11 +110,32 @@ cmd_sync() {
 # export_to DIR: format-patch the work tree's commits since base into DIR.
 # Output is stable: no commit hashes, no version signature, fixed
 # abbreviation and diff algorithm, no [PATCH n/m] numbering.
+# series_tip: the work tree's base..HEAD with every commit by SERIES_AUTHOR:
+# the same trees, messages and author dates, as new commit objects beside
+# the work tree's history (which stays as it is).  Prints the new tip.
+series_tip() {
+	local c tip name email
+	name=${SERIES_AUTHOR% <*}
+	email=${SERIES_AUTHOR##*<}
+	email=${email%>}
+	tip=$(git -C "$TREE" rev-parse base)
+	for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
+		tip=$(git -C "$TREE" cat-file commit "$c" | sed '1,/^$/d' |
+			GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email \
+			GIT_AUTHOR_DATE=$(git -C "$TREE" log -1 --format=%ad --date=raw "$c") \
+			GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email \
+			GIT_COMMITTER_DATE=$(git -C "$TREE" log -1 --format=%ad --date=raw "$c") \
+			git -C "$TREE" commit-tree "$c^{tree}" -p "$tip") ||
+			die "export: could not restate commit $c as the series' author"
+	done
+	echo "$tip"
+}
+
 export_to() {
-	local dir=$1
+	local dir=$1 tip=${2:-$(series_tip)}
 	mkdir -p "$dir"
 	git "${GIT_ID[@]}" -C "$TREE" format-patch -q --zero-commit --no-signature \
-		-N --diff-algorithm=myers --no-renames -o "$dir" base..HEAD >/dev/null
+		-N --diff-algorithm=myers --no-renames -o "$dir" "base..$tip" >/dev/null
 	owned_files "$dir" | grep -vxF series >"$dir/series.tmp" || true
 	mv "$dir/series.tmp" "$dir/series"
 }
@@ -149,21 +172,21 @@ maintainers_of() {
 
 # make_cover_letter DIR: DIR/0000-cover-letter.patch for the patches export_to
 # wrote in DIR: git's cover letter (From line, header, shortlog, diffstat)
-# with the title and body of cover-letter.txt.  It is from the author of
-# the last patch and carries its date, so the same tree gives the same
-# letter.
+# with the title and body of cover-letter.txt.  It is from the series'
+# author and carries the last patch's date, so the same tree gives the
+# same letter.  TIP is series_tip's.
 make_cover_letter() {
-	local dir=$1 scratch maint=- p patches=()
+	local dir=$1 tip=$2 scratch maint=- p patches=()
 	[ -f "$COVER_TXT" ] ||
 		die "export: no $COVER_TXT (first line: the cover letter's title; the rest: its body)"
 	# (a dot directory: not one of the files export copies)
 	scratch=$dir/.cover
 	mkdir -p "$scratch"
-	GIT_COMMITTER_NAME=$(git -C "$TREE" log -1 --format=%an) \
-	GIT_COMMITTER_EMAIL=$(git -C "$TREE" log -1 --format=%ae) \
-	GIT_COMMITTER_DATE=$(git -C "$TREE" log -1 --format=%ad --date=raw) \
+	GIT_COMMITTER_NAME=$(git -C "$TREE" log -1 --format=%an "$tip") \
+	GIT_COMMITTER_EMAIL=$(git -C "$TREE" log -1 --format=%ae "$tip") \
+	GIT_COMMITTER_DATE=$(git -C "$TREE" log -1 --format=%ad --date=raw "$tip") \
 		git "${GIT_ID[@]}" -C "$TREE" format-patch -q --cover-letter --zero-commit \
-		--no-signature --diff-algorithm=myers --no-renames -o "$scratch" base..HEAD >/dev/null
+		--no-signature --diff-algorithm=myers --no-renames -o "$scratch" "base..$tip" >/dev/null
 	if grep -qE '^[[:space:]]*@MAINTAINERS@[[:space:]]*$' "$COVER_TXT"; then
 		maint=$scratch/maintainers
 		maintainers_of "$dir" "$scratch/get_maintainer.err" >"$maint"
@@ -182,14 +205,15 @@ cmd_export() {
 		git -C "$TREE" status --short | head -n 20 >&2
 		die "the work tree has uncommitted changes; commit them first"
 	fi
-	local tmp
+	local tmp tip
 	tmp=$(mktemp -d)
 	# shellcheck disable=SC2064
 	trap "rm -rf '$tmp'" EXIT
-	export_to "$tmp"
+	tip=$(series_tip)
+	export_to "$tmp" "$tip"
 	# Everything is made before patches/ changes: a failure leaves it as it was.
 	if [ -s "$tmp/series" ]; then
-		make_cover_letter "$tmp"
+		make_cover_letter "$tmp" "$tip"
 	fi
 	owned_files "$PATCHES" | while read -r f; do rm -f "$PATCHES/$f"; done
 	rm -f "$PATCHES/$COVER"
@@ -298,6 +322,11 @@ check_cover_letter() {
 	python3 "$TOP/harness/cover_letter.py" check "$PATCHES"
 }
 
+# check_authors: every patch and the cover letter are from SERIES_AUTHOR.
+check_authors() {
+	python3 "$TOP/harness/cover_letter.py" authors "$PATCHES" "$SERIES_AUTHOR"
+}
+
 # check: writes one result line per patch to stdout (TSV: name, result, detail)
 cmd_check() {
 	local tree=${1:-$SERIES_SRC} p ign out rc failed=0
@@ -308,6 +337,13 @@ cmd_check() {
 	else
 		printf '%s\n' "$out" | sed 's/^/  cover letter: /' >&2
 		printf 'cover letter names every patch\tfail\t%s\n' "$(printf '%s\n' "$out" | head -n 1)"
+		failed=1
+	fi
+	if out=$(check_authors 2>&1); then
+		printf 'one author (%s)\tpass\t\n' "$SERIES_AUTHOR"
+	else
+		printf '%s\n' "$out" | sed 's/^/  authors: /' >&2
+		printf 'one author (%s)\tfail\t%s\n' "$SERIES_AUTHOR" "$(printf '%s\n' "$out" | head -n 1)"
 		failed=1
 	fi
 	for p in $(series_list); do

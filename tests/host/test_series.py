@@ -96,7 +96,8 @@ class SeriesTest(unittest.TestCase):
 
     def series(self, *args, env=None):
         e = dict(os.environ, KLP_BASE_REPO=self.base, KLP_PATCHES=self.patches,
-                 KLP_TREE=self.tree, KLP_SERIES_SRC=self.src, OUT=os.path.join(self.d, 'out'))
+                 KLP_TREE=self.tree, KLP_SERIES_SRC=self.src, OUT=os.path.join(self.d, 'out'),
+                 KLP_SERIES_AUTHOR='Test Author <author@example.org>')
         e.update(env or {})
         return subprocess.run(['bash', SERIES] + list(args), env=e, capture_output=True,
                               text=True)
@@ -317,6 +318,54 @@ class SeriesTest(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn('cover-letter.txt', r.stderr)
         self.assertEqual(self.read('series'), '')
+
+    def test_export_writes_one_author(self):
+        """Whoever commits in the work tree, the series has one author."""
+        self.make_tree()
+        self.commit_change('return x + 2;')
+        other = ['-c', 'user.name=Someone Else', '-c', 'user.email=else@example.net']
+        path = os.path.join(self.tree, 'lib', 'foo.c')
+        open(path, 'w').write(GOOD_C.replace('return x + 1;', 'return x + 3;'))
+        subprocess.run(['git'] + other + ['-C', self.tree, 'commit', '-q', '-a', '-m',
+                        'lib: make foo add three\n\nfoo() must add three now.'], check=True)
+        r = self.series('export')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for name in ['0002-lib-make-foo-add-three.patch', COVER]:
+            text = self.read(name)
+            self.assertIn('\nFrom: Test Author <author@example.org>\n', text)
+            self.assertNotIn('Someone Else', text)
+            self.assertNotIn('else@example.net', text)
+        self.assertIn('\nTest Author (2):\n', self.read(COVER))
+        # the work tree's history is left as it was
+        self.assertEqual(self.git(self.tree, 'log', '-1', '--format=%an'), 'Someone Else\n')
+        self.assertEqual(self.series('status').returncode, 0)
+        r = self.series('check')
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn('one author (Test Author <author@example.org>)\tpass', r.stdout)
+
+    def test_check_fails_on_a_second_author(self):
+        self.two_patches()
+        self.assertEqual(self.series('export').returncode, 0)
+        p = os.path.join(self.patches, '0001-lib-make-foo-add-two.patch')
+        text = self.read('0001-lib-make-foo-add-two.patch').replace(
+            'From: Test Author <author@example.org>',
+            'From: Someone Else\n <else@example.net>', 1)
+        open(p, 'w').write(text)
+        r = self.series('check')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('one author (Test Author <author@example.org>)\tfail\t'
+                      '0001-lib-make-foo-add-two.patch is from "Someone Else '
+                      '<else@example.net>"', r.stdout)
+        # a second name in the cover letter's shortlog fails it too
+        self.assertEqual(self.series('export').returncode, 0)
+        cover = os.path.join(self.patches, COVER)
+        text = self.read(COVER).replace('\nTest Author (2):\n',
+                                        '\nTest Author (1):\n', 1)
+        text = text.replace('\n\n lib/foo.c', '\nSomeone Else (1):\n  lib: x\n\n lib/foo.c', 1)
+        open(cover, 'w').write(text)
+        r = self.series('check')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('its shortlog names "Someone Else"', r.stderr)
 
     def test_check_cover_names_what_is_missing(self):
         self.two_patches()

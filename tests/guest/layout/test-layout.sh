@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# arm64: the module loader refuses a module whose ftrace call sites have
+# another -fpatchable-function-entry layout than the kernel's, before ftrace
+# writes to them; a module built as the kernel was loads, and ftrace traces
+# it. The layout is in vermagic too, where it changes the module ABI
+# (CONFIG_ARM64_FTRACE_FUNC_PLT).
+. "$KLP_HARNESS_FUNCTIONS"
+
+if [ ! -f klp_layout_other.ko ]; then
+	[ "$(uname -m)" != aarch64 ] || die "klp_layout_other.ko was not built"
+	echo "SKIP: the call site layout of modules is checked on arm64"
+	exit $ksft_skip
+fi
+
+cleanup() {
+	reset_tracing
+	if [ -d /sys/module/klp_layout_same ]; then rmmod klp_layout_same; fi
+	if [ -d /sys/module/klp_layout_other ]; then rmmod klp_layout_other; fi
+}
+trap cleanup EXIT
+
+# since_test(): the kernel log since the last start_test
+since_test() {
+	dmesg | awk '/===== TEST: / { n = 0; delete l } { l[n++] = $0 } END { for (i = 0; i < n; i++) print l[i] }'
+}
+
+start_test "a module with another call site layout is refused"
+if insmod klp_layout_other.ko 2>/dev/null; then
+	die "klp_layout_other.ko, built with another call site layout, was loaded"
+fi
+[ ! -e /sys/module/klp_layout_other ] || die "klp_layout_other is in /sys/module"
+msg=$(since_test | grep -E 'klp_layout_other: ftrace call site [0-9]+ of [0-9]+ does not have')
+[ -n "$msg" ] || die "no message for the refused module: $(since_test | tail -n 5)"
+layout=$(sed -nE 's/.*-fpatchable-function-entry=([0-9,]+) layout: the module was built for another configuration$/\1/p' <<<"$msg")
+case $layout in
+8,6|4,2) ;;
+*) die "the message does not name the kernel's layout: $msg" ;;
+esac
+if grep -q '\[klp_layout_other\]' "$TRACING/available_filter_functions"; then
+	die "ftrace has records of the refused module"
+fi
+log "refused: $msg"
+echo ok
+
+start_test "a module built as the kernel was loads, and is traced"
+load_mod klp_layout_same.ko
+vermagic=$(modinfo -F vermagic klp_layout_same.ko) || die "no vermagic in klp_layout_same.ko"
+case "$layout:$vermagic" in
+"8,6:"*"ftrace-func-plt "*|"4,2:"*) ;;
+*) die "vermagic '$vermagic' does not match the layout $layout" ;;
+esac
+[[ $layout == 8,6 || $vermagic != *ftrace-func-plt* ]] ||
+	die "vermagic '$vermagic' names function PLTs the kernel does not have"
+trace_function klp_layout_target
+echo 7 >/sys/module/klp_layout_same/parameters/poke || die "poke failed"
+echo 0 >"$TRACING/tracing_on"
+assert_trace_has "klp_layout_target <-" "klp_layout_target() of klp_layout_same"
+since_test | grep -q "klp_layout_same: poked 7\$" || die "no 'poked 7' in the kernel log"
+reset_tracing
+unload_mod klp_layout_same
+echo ok
