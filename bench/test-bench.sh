@@ -4,13 +4,16 @@
 # klp_harness.bench=full on the kernel command line; transitions mode, the
 # transition latencies of full mode alone, and loads mode, the load cost of
 # livepatch relocations alone, for the runs with two vCPUs; direct mode,
-# the direct call figures alone, for the run with KASLR) and
+# the direct call figures alone, for the run with KASLR; scale mode, the
+# transitions with 10,000 and 30,000 sleeping kthreads, the livepatch
+# core's tries at completing them counted and timed) and
 # by "make check" (smoke mode: one small iteration, so that the benchmark
 # does not rot).
 #
 # Each figure is printed as a line the host parses:
 #   BENCH call <scenario> <calls> <ns>
 #   BENCH transition <scenario> <tasks> <enable-us> <disable-us> <signals>
+#         [<enable-tries> <enable-tries-us> <disable-tries> <disable-tries-us>]
 #   BENCH load <scenario> <livepatch-relocations> <us>
 . "$KLP_HARNESS_FUNCTIONS"
 
@@ -220,6 +223,29 @@ settle() {
 	echo 1 >"$P/tick"
 }
 
+# tries_start: count and time the livepatch core's tries at completing a
+# transition, each a walk of every task (klp_try_complete_transition()),
+# with the function graph tracer; tries_read prints "<tries> <us>".
+tries_start() {
+	reset_tracing
+	echo klp_try_complete_transition >"$TRACING/set_ftrace_filter" ||
+		die "cannot trace klp_try_complete_transition()"
+	echo 1 >"$TRACING/max_graph_depth"
+	echo function_graph >"$TRACING/current_tracer"
+	echo 1 >"$TRACING/tracing_on"
+}
+
+tries_read() {
+	echo 0 >"$TRACING/tracing_on"
+	# " 1) ! 1234.567 us |  klp_try_complete_transition();"
+	awk '/klp_try_complete_transition/ {
+		for (i = 2; i <= NF; i++)
+			if ($i == "us") { n++; s += $(i - 1); break }
+	} END { printf "%d %d\n", n, s }' "$TRACING/trace"
+	reset_tracing
+	echo 0 >"$TRACING/max_graph_depth"
+}
+
 # transition(scenario): enable and disable the patch, TREPEAT times, timing
 # each until its transition is done; count the fake signals the livepatch
 # core needed. The times are those of kernel messages: a mark written to
@@ -233,26 +259,56 @@ settle() {
 # state, and the time slices of busy tasks fall the same way. The busy
 # tasks are stopped between the steps: with -icount sleep=off, as
 # "make bench" runs QEMU, the guest's idle time then costs no host time.
+#
+# With TRIES=yes, the livepatch core's tries at completing each transition
+# are counted and timed too (tries_start), and added to the line.
 transition() {
-	local tasks times enable disable signals r
+	local tasks times enable disable signals r etries= dtries=
 	for r in $(seq "$TREPEAT"); do
 		tasks=$(ls -d /proc/[0-9]*/task/[0-9]* | wc -l)
 		settle
 		dmesg -C
+		[ "${TRIES:-}" != yes ] || tries_start
 		echo "klp_bench: mark enable" >/dev/kmsg
 		lp_enable
+		[ "${TRIES:-}" != yes ] || etries=" $(tries_read)"
 		settle
+		[ "${TRIES:-}" != yes ] || tries_start
 		echo "klp_bench: mark disable" >/dev/kmsg
 		lp_disable_start
+		[ "${TRIES:-}" != yes ] || dtries=" $(tries_read)"
 		hogs_stop
 		lp_unload
 		times=$(transition_times) ||
 			die "$1: a kernel message of the transition is missing"
 		read -r enable disable signals <<<"$times"
-		echo "BENCH transition $1 $tasks $enable $disable $signals"
+		echo "BENCH transition $1 $tasks $enable $disable $signals$etries$dtries"
 		[ "$signals" = 0 ] || die "$1: the transition needed fake signals"
 	done
 }
+
+# Scale mode (klp_harness.bench=scale): the transitions with many sleeping
+# kthreads, for "livepatch: retry a transition soon while only running
+# tasks hold it up", which walks every task more often in a transition's
+# first second. make bench runs it with and without that patch.
+if [ "$mode" = scale ]; then
+	[ $have_lp = yes ] || die "scale mode needs livepatch"
+	start_test "transition latency with many kthreads ($mode)"
+	echo
+	# Room for 30,000 more tasks than a 2 GiB guest gets by default.
+	echo 100000 >/proc/sys/kernel/threads-max || die "cannot raise threads-max"
+	echo 100000 >/proc/sys/kernel/pid_max || die "cannot raise pid_max"
+	# klp_harness.scale=N,N...: other numbers of kthreads
+	counts=$(sed -n 's/.*klp_harness\.scale=\([0-9,]*\).*/\1/p' /proc/cmdline)
+	counts=${counts:-10000,30000}
+	for n in ${counts//,/ }; do
+		load_mod klp_bench.ko sleepers="$n"
+		TRIES=yes TREPEAT=5 transition "kthreads-$n"
+		unload_mod klp_bench
+	done
+	echo ok
+	exit 0
+fi
 
 if section transitions; then
 start_test "transition latency ($mode)"

@@ -83,6 +83,23 @@ bench_boot series series-2cpu bench-2cpu 2 "klp_harness.bench=transitions nokasl
 # synchronise.
 bench_boot series series-2cpu-loads bench-2cpu-loads 2 "klp_harness.bench=loads nokaslr"
 
+# "livepatch: retry a transition soon while only running tasks hold it up"
+# at scale: 10,000 and 30,000 sleeping kthreads, with one and two vCPUs,
+# with the series and with the series without that patch; the livepatch
+# core's tries at completing each transition (each a walk of every task)
+# counted and timed.
+retry=$(grep -l '^Subject: .*livepatch: retry a transition soon' "$PATCHES"/[0-9]*.patch | head -n 1)
+[ -n "$retry" ] || die "no patch 'livepatch: retry a transition soon' in patches/"
+export KLP_WITHOUT=${retry##*/}
+SOURCE=without "$TOP/harness/build.sh" default
+for v in 1 2; do
+	for kernel in series without; do
+		name=$kernel-scale-${v}cpu
+		[ $kernel = series ] || name=noretry-scale-${v}cpu
+		bench_boot "$kernel" "$name" "bench-scale-$v" "$v" "klp_harness.bench=scale nokaslr"
+	done
+done
+
 # The same two-vCPU transitions on x86_64, from the same series: the retry
 # that "livepatch: retry a transition soon while only running tasks hold it
 # up" changes is generic.
@@ -98,4 +115,4 @@ if [ -f "$outdir/results.json" ]; then
 fi
 python3 "$TOP/harness/bench_report.py" "$outdir" "${logs[@]}" --sizes "$sizes" \
 	--timings "$LOGS/check-timings.tsv" --compare "$prev" --plot \
-	--setup "QEMU -cpu $cpu -smp $smp (series-2cpu, series-2cpu-loads and series-x86_64-2cpu: -smp 2; series-x86_64-2cpu: qemu-system-x86_64, the x86_64 profile) -icount $icount -seed $seed, kernel command line nokaslr (series-kaslr: KASLR on)"
+	--setup "QEMU -cpu $cpu -smp $smp (series-2cpu, series-2cpu-loads, *-scale-2cpu and series-x86_64-2cpu: -smp 2; series-x86_64-2cpu: qemu-system-x86_64, the x86_64 profile) -icount $icount -seed $seed, kernel command line nokaslr (series-kaslr: KASLR on); noretry-*: the series without $KLP_WITHOUT"

@@ -35,11 +35,17 @@ def parse(path):
             if m.group(1) == 'call' and len(fields) == 3:
                 name, n, ns = fields[0], int(fields[1]), int(fields[2])
                 calls.setdefault(name, []).append(ns / n)
-            elif m.group(1) == 'transition' and len(fields) == 5:
-                name, tasks, en, dis, sig = fields
-                transitions.setdefault(name, []).append(
-                    {'tasks': int(tasks), 'enable_ms': int(en) / 1000,
-                     'disable_ms': int(dis) / 1000, 'signals': int(sig)})
+            elif m.group(1) == 'transition' and len(fields) in (5, 9):
+                name, tasks, en, dis, sig = fields[:5]
+                run = {'tasks': int(tasks), 'enable_ms': int(en) / 1000,
+                       'disable_ms': int(dis) / 1000, 'signals': int(sig)}
+                if len(fields) == 9:
+                    # the livepatch core's tries at completing each
+                    # transition, and the time they took
+                    et, eus, dt, dus = map(int, fields[5:])
+                    run |= {'enable_tries': et, 'enable_tries_ms': eus / 1000,
+                            'disable_tries': dt, 'disable_tries_ms': dus / 1000}
+                transitions.setdefault(name, []).append(run)
             elif m.group(1) == 'load' and len(fields) == 3:
                 name, relocs, ms = fields[0], int(fields[1]), int(fields[2]) / 1000
                 loads.setdefault(name, {'relocs': relocs, 'ms': []})['ms'].append(ms)
@@ -114,6 +120,21 @@ def table(data):
                        f'{cell([r["enable_ms"] for r in runs]):>26}'
                        f'{cell([r["disable_ms"] for r in runs]):>26}'
                        f'{sum(r["signals"] for r in runs):>9}')
+        tried = {n: runs for n, runs in tr.items() if all('enable_tries' in r for r in runs)}
+        if tried:
+            out.append('  Tries at completing the transition (each walks every task): '
+                       'how many, and ms spent in them, median [min..max]')
+            out.append(f'  {"scenario":<22}{"tries":>13}{"enable ms":>26}'
+                       f'{"tries":>13}{"disable ms":>26}')
+
+            def count(values):
+                return f'{statistics.median(values):g} [{min(values)}..{max(values)}]'
+            for name, runs in tried.items():
+                out.append(f'  {name:<22}'
+                           f'{count([r["enable_tries"] for r in runs]):>13}'
+                           f'{cell([r["enable_tries_ms"] for r in runs]):>26}'
+                           f'{count([r["disable_tries"] for r in runs]):>13}'
+                           f'{cell([r["disable_tries_ms"] for r in runs]):>26}')
     for k, loads in data['loads'].items():
         out.append('')
         out.append(f'Load cost of livepatch relocations ({k} kernel), ms of insmod, '

@@ -7,7 +7,9 @@
 # SOURCE=series (default) builds base + patches/; SOURCE=tree builds the
 # work tree (make tree) as it is, for quick iteration on the series;
 # SOURCE=base builds the base without the series, from the same fragments
-# less the symbols listed in configs/needs-series, and no kselftests.
+# less the symbols listed in configs/needs-series, and no kselftests;
+# SOURCE=without builds the series less the patches that the glob
+# KLP_WITHOUT matches, and no kselftests (make bench: what a patch changes).
 . "$(dirname "$0")/lib.sh"
 
 profile=${1:?usage: build.sh PROFILE}
@@ -21,6 +23,7 @@ mkdir -p "$b"
 case ${SOURCE:-series} in
 series) "$TOP/harness/series.sh" sync ;;
 base)   "$TOP/harness/series.sh" sync-base ;;
+without) "$TOP/harness/series.sh" sync-without ;;
 tree)   [ -d "$TREE/.git" ] || die "SOURCE=tree but there is no work tree (run: make tree)" ;;
 esac
 
@@ -85,7 +88,7 @@ fi
 
 # -- kselftests -----------------------------------------------------------
 targets=$(sed -e 's/#.*//' "$TOP/configs/kselftests" | xargs)
-[ "${SOURCE:-series}" != base ] || targets=
+case ${SOURCE:-series} in base|without) targets= ;; esac
 rm -rf "$stg/kselftest"
 if [ -n "$targets" ]; then
 	stage "build: kselftests ($targets) against $b"

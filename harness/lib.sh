@@ -13,6 +13,9 @@ TREE=${KLP_TREE:-$TOP/work/linux}
 SERIES_SRC=${KLP_SERIES_SRC:-$OUT/src/linux}
 # The base without the series, for comparisons (make bench).
 BASE_SRC=${KLP_BASE_SRC:-$OUT/src/base}
+# The series less the patches that KLP_WITHOUT names, for comparisons (make
+# bench: what one patch changes).
+WITHOUT_SRC=${KLP_WITHOUT_SRC:-$OUT/src/without}
 LOGS=$OUT/logs
 RESULTS=$OUT/results
 
@@ -113,7 +116,8 @@ build_dir() {
 	series) echo "$OUT/build/$profile" ;;
 	tree)   echo "$OUT/build/tree-$profile" ;;
 	base)   echo "$OUT/build/base-$profile" ;;
-	*)      die "SOURCE must be 'series', 'tree' or 'base', not '$source'" ;;
+	without) echo "$OUT/build/without-$profile" ;;
+	*)      die "SOURCE must be 'series', 'tree', 'base' or 'without', not '$source'" ;;
 	esac
 }
 
@@ -122,7 +126,8 @@ source_dir() {
 	series) echo "$SERIES_SRC" ;;
 	tree)   echo "$TREE" ;;
 	base)   echo "$BASE_SRC" ;;
-	*)      die "SOURCE must be 'series', 'tree' or 'base', not '${SOURCE}'" ;;
+	without) echo "$WITHOUT_SRC" ;;
+	*)      die "SOURCE must be 'series', 'tree', 'base' or 'without', not '${SOURCE}'" ;;
 	esac
 }
 

@@ -4,6 +4,9 @@
 #
 #   series.sh sync      bring $SERIES_SRC to exactly base + patches/ (for make check)
 #   series.sh sync-base bring $BASE_SRC to exactly the base (for comparisons)
+#   series.sh sync-without  bring $WITHOUT_SRC to base + patches/ less the
+#                       patches whose file names match the glob KLP_WITHOUT
+#                       (for comparisons: what one patch changes)
 #   series.sh tree      make the developer's work tree (refuses to drop unexported work)
 #   series.sh export    regenerate patches/ and its cover letter from the work tree
 #   series.sh status    non-zero when the work tree holds work not in patches/
@@ -70,14 +73,17 @@ am_patch() {
 	fi
 }
 
-# apply_series TREE [COUNT]: reset TREE to base and "git am" every patch
-# (the first COUNT only, if given) in order; print how many.
+# apply_series TREE [COUNT [SKIP]]: reset TREE to base and "git am" every
+# patch (the first COUNT only, if COUNT is not -1) in order, but those whose
+# file names match the glob SKIP; print how many.
 apply_series() {
-	local tree=$1 count=${2:--1} p n=0
+	local tree=$1 count=${2:--1} skip=${3:-} p n=0
 	git -C "$tree" am --abort >/dev/null 2>&1 || true
 	git -C "$tree" checkout -q -f -B series base
 	git -C "$tree" clean -q -fdx
 	for p in $(series_list | awk -v n="$count" 'n < 0 || NR <= n'); do
+		# shellcheck disable=SC2254
+		case $p in ${skip:-/}) continue ;; esac
 		am_patch "$tree" "$p" || return 1
 		n=$((n + 1))
 	done
@@ -105,6 +111,27 @@ cmd_sync() {
 	n=$(apply_series "$SERIES_SRC") || exit 1
 	echo "$want" >"$SERIES_SRC/.git/klp-series-hash"
 	info "series: $n patch(es) applied in $SERIES_SRC"
+}
+
+# sync-without: $WITHOUT_SRC is base + patches/ less the patches that the
+# glob KLP_WITHOUT matches (at least one).
+cmd_sync_without() {
+	local skip=${KLP_WITHOUT:-} want have n p left=0
+	[ -n "$skip" ] || die "sync-without: KLP_WITHOUT names no patch to leave out"
+	for p in $(series_list); do
+		# shellcheck disable=SC2254
+		case $p in $skip) left=$((left + 1)) ;; esac
+	done
+	[ $left -gt 0 ] || die "sync-without: KLP_WITHOUT='$skip' matches no patch of patches/series"
+	want=$( (series_hash; echo "without $skip") | sha256sum | cut -d' ' -f1)
+	have=$(cat "$WITHOUT_SRC/.git/klp-series-hash" 2>/dev/null || true)
+	if [ "$want" = "$have" ] && [ -z "$(git -C "$WITHOUT_SRC" status --porcelain 2>/dev/null)" ]; then
+		return 0
+	fi
+	[ -d "$WITHOUT_SRC/.git" ] || clone_base "$WITHOUT_SRC"
+	n=$(apply_series "$WITHOUT_SRC" -1 "$skip") || exit 1
+	echo "$want" >"$WITHOUT_SRC/.git/klp-series-hash"
+	info "without: $n patch(es) applied in $WITHOUT_SRC, $left left out ($skip)"
 }
 
 # export_to DIR: format-patch the work tree's commits since base into DIR.
@@ -485,6 +512,7 @@ cmd_bisect() {
 case ${1:-} in
 sync)   cmd_sync ;;
 sync-base) cmd_sync_base ;;
+sync-without) cmd_sync_without ;;
 tree)   cmd_tree ;;
 export) cmd_export ;;
 status) cmd_status ;;
@@ -492,5 +520,5 @@ check)  shift; cmd_check "$@" ;;
 check-cover) cmd_check_cover ;;
 bisect) cmd_bisect ;;
 hash)   series_hash ;;
-*)      die "usage: series.sh sync|sync-base|tree|export|status|check|check-cover|bisect|hash" ;;
+*)      die "usage: series.sh sync|sync-base|sync-without|tree|export|status|check|check-cover|bisect|hash" ;;
 esac

@@ -96,6 +96,26 @@ class BenchReportTest(unittest.TestCase):
         self.assertNotIn('series-2cpu', header)
         self.assertIn('# series-2cpu', dat)
 
+    def test_tries_of_the_scale_runs(self):
+        """Transition lines with the tries at completing them (scale mode)"""
+        log = ('# BENCH transition kthreads-10000 10060 900000 1100000 0 3 120000 2 80000\n'
+               '# BENCH transition kthreads-10000 10060 1000000 1200000 0 5 200000 2 90000\n'
+               '# BENCH transition kthreads-10000 10060 950000 1000000 0 4 150000 1 40000\n')
+        out, data = self.run_report(log)
+        runs = data['transitions']['series']['kthreads-10000']
+        self.assertEqual([r['enable_tries'] for r in runs], [3, 5, 4])
+        self.assertEqual(runs[1]['enable_tries_ms'], 200.0)
+        self.assertEqual(runs[2]['disable_tries_ms'], 40.0)
+        row = [l for l in out.splitlines() if l.strip().startswith('kthreads-10000')]
+        self.assertEqual(len(row), 2)
+        self.assertEqual(row[0].split()[1:3], ['10060', '950.0'])
+        self.assertEqual(row[1].split(), ['kthreads-10000', '4', '[3..5]', '150.0',
+                                          '[120.0..200.0]', '2', '[1..2]', '80.0',
+                                          '[40.0..90.0]'])
+        # a line with another number of fields is not a transition
+        out, data = self.run_report(log + '# BENCH transition kthreads-10 60 1 2 0 7\n')
+        self.assertEqual(list(data['transitions']['series']), ['kthreads-10000'])
+
     def test_transitions_median_min_max_of_every_run(self):
         out, _ = self.run_report(LOG)
         row = [l for l in out.splitlines() if l.strip().startswith('kthreads-0')][0]

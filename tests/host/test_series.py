@@ -194,6 +194,28 @@ class SeriesTest(unittest.TestCase):
         self.assertEqual(self.series('sync').returncode, 0)
         self.assertIn('x + 2', open(os.path.join(self.src, 'lib', 'foo.c')).read())
 
+    def test_sync_without_leaves_out_the_named_patches(self):
+        self.make_tree()
+        self.commit_change('return x + 2;')
+        open(os.path.join(self.tree, 'lib', 'bar.c'), 'w').write('/* bar */\n')
+        self.git(self.tree, 'add', 'lib/bar.c')
+        self.git(self.tree, 'commit', '-q', '-m', 'lib: add bar\n\nbar.c, for the test.')
+        self.assertEqual(self.series('export').returncode, 0)
+        without = os.path.join(self.d, 'without')
+        env = {'KLP_WITHOUT_SRC': without, 'KLP_WITHOUT': '0001-lib-make-foo-*'}
+        r = self.series('sync-without', env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('1 patch(es) applied', r.stdout)
+        self.assertIn('1 left out (0001-lib-make-foo-*)', r.stdout)
+        self.assertIn('x + 1', open(os.path.join(without, 'lib', 'foo.c')).read())
+        self.assertTrue(os.path.exists(os.path.join(without, 'lib', 'bar.c')))
+        # a glob that names no patch is an error, not the whole series
+        r = self.series('sync-without', env=dict(env, KLP_WITHOUT='0009-*'))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("KLP_WITHOUT='0009-*' matches no patch", r.stderr)
+        r = self.series('sync-without', env=dict(env, KLP_WITHOUT=''))
+        self.assertNotEqual(r.returncode, 0)
+
     def test_patch_that_does_not_apply_is_named(self):
         self.make_tree()
         self.commit_change('return x + 2;')

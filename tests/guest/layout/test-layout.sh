@@ -32,7 +32,7 @@ fi
 [ ! -e /sys/module/klp_layout_other ] || die "klp_layout_other is in /sys/module"
 msg=$(since_test | grep -E 'klp_layout_other: ftrace call site [0-9]+ of [0-9]+ does not have')
 [ -n "$msg" ] || die "no message for the refused module: $(since_test | tail -n 5)"
-layout=$(sed -nE 's/.*-fpatchable-function-entry=([0-9,]+) layout: the module was built for another configuration$/\1/p' <<<"$msg")
+layout=$(sed -nE 's/.*layout \(-fpatchable-function-entry=([0-9,]+), BTI (allowed|refused)\): the module was built for another configuration$/\1/p' <<<"$msg")
 case $layout in
 8,6|4,2) ;;
 *) die "the message does not name the kernel's layout: $msg" ;;
