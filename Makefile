@@ -36,9 +36,9 @@ faults:
 fuzz:
 	@bash $(H)/fuzz.sh
 
-## bench           what livepatch costs: call cost, transition latency, text size (out/bench/)
+## bench           what livepatch costs: call cost, transition latency, text size (out/bench/) [BENCH=scale: the 10k/30k-kthread transitions alone]
 bench:
-	@bash $(H)/bench.sh
+	@bash $(H)/bench.sh $(BENCH)
 
 ## setup           install the Debian packages the harness needs (as root)
 setup:

@@ -21,13 +21,22 @@
 # second later; SMP=2 shows that. With KASLR, where modules land changes
 # how the calls to the ftrace trampolines are made, and so the traced call
 # cost, from boot to boot.
+#
+# "bench.sh scale" (make bench BENCH=scale) runs the scale boots alone,
+# into out/bench-scale/.
 . "$(dirname "$0")/lib.sh"
 
+what=${1:-all}
+case $what in
+all|scale) ;;
+*) die "usage: bench.sh [all|scale]" ;;
+esac
 cpu=${CPU:-max}
 smp=${SMP:-1}
 seed=${SEED:-1}
 icount=${ICOUNT:-shift=0,sleep=off}
 outdir=$OUT/bench
+[ "$what" = all ] || outdir=$OUT/bench-$what
 mkdir -p "$outdir"
 
 "$TOP/harness/setup.sh"
@@ -57,6 +66,7 @@ text_size() {
 sizes=$outdir/sizes.txt
 : >"$sizes"
 logs=()
+if [ "$what" = all ]; then
 for kernel in series base; do
 	SOURCE=$kernel "$TOP/harness/build.sh" default
 	b=$(SOURCE=$kernel build_dir default)
@@ -82,6 +92,7 @@ bench_boot series series-2cpu bench-2cpu 2 "klp_harness.bench=transitions nokasl
 # late relocations' cache maintenance costs when there is another CPU to
 # synchronise.
 bench_boot series series-2cpu-loads bench-2cpu-loads 2 "klp_harness.bench=loads nokaslr"
+fi
 
 # "livepatch: retry a transition soon while only running tasks hold it up"
 # at scale: 10,000 and 30,000 sleeping kthreads, with one and two vCPUs,
@@ -100,12 +111,14 @@ for v in 1 2; do
 	done
 done
 
+if [ "$what" = all ]; then
 # The same two-vCPU transitions on x86_64, from the same series: the retry
 # that "livepatch: retry a transition soon while only running tasks hold it
 # up" changes is generic.
 SOURCE=series "$TOP/harness/build.sh" x86_64
 bench_boot series series-x86_64-2cpu bench-2cpu 2 "klp_harness.bench=transitions nokaslr" \
 	x86_64 x86_64
+fi
 
 stage "bench: report (raw data in out/bench/)"
 # The previous run's figures, for the agreement line of the report.

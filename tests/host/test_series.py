@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -412,6 +413,52 @@ class SeriesTest(unittest.TestCase):
         r = self.series('check-cover')
         self.assertEqual(r.returncode, 1)
         self.assertIn('0000-cover-letter.patch does not exist', r.stderr)
+
+
+class WaitForGcTest(unittest.TestCase):
+    """lib.sh's wait_for_gc: nothing clones the base while git gc repacks it"""
+
+    def setUp(self):
+        self.d = tempfile.mkdtemp(prefix='klp-gc-test-')
+        os.makedirs(os.path.join(self.d, 'repo', '.git'))
+
+    def tearDown(self):
+        shutil.rmtree(self.d)
+
+    def wait(self):
+        lib = os.path.join(TOP, 'harness', 'lib.sh')
+        t0 = time.monotonic()
+        r = subprocess.run(['bash', '-c', f'. "{lib}"; wait_for_gc "$1"', 'x',
+                            os.path.join(self.d, 'repo')],
+                           env=dict(os.environ, OUT=os.path.join(self.d, 'out')),
+                           capture_output=True, text=True)
+        return r, time.monotonic() - t0
+
+    def write_pid(self, pid):
+        with open(os.path.join(self.d, 'repo', '.git', 'gc.pid'), 'w') as f:
+            f.write(f'{pid} somehost\n')
+
+    def test_waits_while_gc_runs(self):
+        # detached, as "git gc --auto" is: no zombie waits for this test
+        pid = subprocess.run(['bash', '-c', 'sleep 2 >/dev/null 2>&1 & echo $!'],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        self.write_pid(pid)
+        r, secs = self.wait()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreaterEqual(secs, 1.5)
+        self.assertIn('waiting for git gc', r.stdout)
+
+    def test_returns_at_once_without_gc(self):
+        r, secs = self.wait()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertLess(secs, 1.5)
+        # a gc.pid left behind by a gc that is gone
+        dead = subprocess.Popen(['true'])
+        dead.wait()
+        self.write_pid(dead.pid)
+        r, secs = self.wait()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertLess(secs, 1.5)
 
 
 if __name__ == '__main__':
