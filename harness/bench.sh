@@ -103,7 +103,8 @@ retry=$(grep -l '^Subject: .*livepatch: retry a transition soon' "$PATCHES"/[0-9
 [ -n "$retry" ] || die "no patch 'livepatch: retry a transition soon' in patches/"
 export KLP_WITHOUT=${retry##*/}
 SOURCE=without "$TOP/harness/build.sh" default
-for v in 1 2; do
+# SCALE_VCPUS: the numbers of vCPUs to boot with (1 2)
+for v in ${SCALE_VCPUS:-1 2}; do
 	for kernel in series without; do
 		name=$kernel-scale-${v}cpu
 		[ $kernel = series ] || name=noretry-scale-${v}cpu
