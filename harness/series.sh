@@ -100,43 +100,43 @@ cmd_sync_base() {
 	fi
 }
 
-cmd_sync() {
-	local want have n
-	want=$(series_hash)
-	have=$(cat "$SERIES_SRC/.git/klp-series-hash" 2>/dev/null || true)
-	if [ "$want" = "$have" ] && [ -z "$(git -C "$SERIES_SRC" status --porcelain 2>/dev/null)" ]; then
+# sync_tree TREE WANT [SKIP]: unless TREE is clean and was made for WANT
+# (a hash of what it should hold), make it base + patches/ less those that
+# the glob SKIP matches; print how many were applied (nothing if TREE was
+# up to date).
+sync_tree() {
+	local tree=$1 want=$2 skip=${3:-} have n
+	have=$(cat "$tree/.git/klp-series-hash" 2>/dev/null || true)
+	if [ "$want" = "$have" ] && [ -z "$(git -C "$tree" status --porcelain 2>/dev/null)" ]; then
 		return 0
 	fi
-	[ -d "$SERIES_SRC/.git" ] || clone_base "$SERIES_SRC"
-	n=$(apply_series "$SERIES_SRC") || exit 1
-	echo "$want" >"$SERIES_SRC/.git/klp-series-hash"
-	info "series: $n patch(es) applied in $SERIES_SRC"
+	[ -d "$tree/.git" ] || clone_base "$tree"
+	n=$(apply_series "$tree" -1 "$skip") || return 1
+	echo "$want" >"$tree/.git/klp-series-hash"
+	echo "$n"
+}
+
+cmd_sync() {
+	local n
+	n=$(sync_tree "$SERIES_SRC" "$(series_hash)") || exit 1
+	[ -z "$n" ] || info "series: $n patch(es) applied in $SERIES_SRC"
 }
 
 # sync-without: $WITHOUT_SRC is base + patches/ less the patches that the
 # glob KLP_WITHOUT matches (at least one).
 cmd_sync_without() {
-	local skip=${KLP_WITHOUT:-} want have n p left=0
+	local skip=${KLP_WITHOUT:-} n p left=0
 	[ -n "$skip" ] || die "sync-without: KLP_WITHOUT names no patch to leave out"
 	for p in $(series_list); do
 		# shellcheck disable=SC2254
 		case $p in $skip) left=$((left + 1)) ;; esac
 	done
 	[ $left -gt 0 ] || die "sync-without: KLP_WITHOUT='$skip' matches no patch of patches/series"
-	want=$( (series_hash; echo "without $skip") | sha256sum | cut -d' ' -f1)
-	have=$(cat "$WITHOUT_SRC/.git/klp-series-hash" 2>/dev/null || true)
-	if [ "$want" = "$have" ] && [ -z "$(git -C "$WITHOUT_SRC" status --porcelain 2>/dev/null)" ]; then
-		return 0
-	fi
-	[ -d "$WITHOUT_SRC/.git" ] || clone_base "$WITHOUT_SRC"
-	n=$(apply_series "$WITHOUT_SRC" -1 "$skip") || exit 1
-	echo "$want" >"$WITHOUT_SRC/.git/klp-series-hash"
-	info "without: $n patch(es) applied in $WITHOUT_SRC, $left left out ($skip)"
+	n=$(sync_tree "$WITHOUT_SRC" "$( (series_hash; echo "without $skip") | sha256sum |
+		cut -d' ' -f1)" "$skip") || exit 1
+	[ -z "$n" ] || info "without: $n patch(es) applied in $WITHOUT_SRC, $left left out ($skip)"
 }
 
-# export_to DIR: format-patch the work tree's commits since base into DIR.
-# Output is stable: no commit hashes, no version signature, fixed
-# abbreviation and diff algorithm, no [PATCH n/m] numbering.
 # series_tip: the work tree's base..HEAD with every commit by SERIES_AUTHOR:
 # the same trees, messages and author dates, as new commit objects beside
 # the work tree's history (which stays as it is).  Prints the new tip.
@@ -158,6 +158,10 @@ series_tip() {
 	echo "$tip"
 }
 
+# export_to DIR [TIP]: format-patch the work tree's commits since base into DIR,
+# as SERIES_AUTHOR (series_tip, or TIP).
+# Output is stable: no commit hashes, no version signature, fixed
+# abbreviation and diff algorithm, no [PATCH n/m] numbering.
 export_to() {
 	local dir=$1 tip=${2:-$(series_tip)}
 	mkdir -p "$dir"
