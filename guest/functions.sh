@@ -108,6 +108,24 @@ ksym_addr() {
 SITE_KO=/kselftest/livepatch/test_modules/test_klp_jump_mod.ko
 SITE=/sys/module/test_klp_jump_mod/parameters
 
+# site_reach(func, target): how the ftrace call site of function func,
+# which the site reader looks at, reaches target: "near" (within reach of a
+# B or BL), "plt" (out of reach, through func's own PLT, where the kernel
+# gives functions one) or "ftrace" (out of reach, through ftrace_caller)
+site_reach() {
+	local dist
+
+	dist=$(( $(ksym_addr "$2") - $(ksym_addr "$1") ))
+	(( dist < 0 )) && dist=$(( -dist ))
+	if (( dist < 128 * 1024 * 1024 )); then
+		echo near
+	elif [[ $(cat $SITE/plt) == "$1: plt" ]]; then
+		echo plt
+	else
+		echo ftrace
+	fi
+}
+
 # site_reader(name): load the site reader and point it at function name
 site_reader() {
 	local addr

@@ -35,16 +35,11 @@ site() {
 # PLT where it has one, else the call into ftrace_caller, whose direct path
 # jumps.
 jump_site() {
-	local dist=$(( $(ksym_addr "${2%% *}") - $(ksym_addr "$1") ))
-
-	(( dist < 0 )) && dist=$(( -dist ))
-	if (( dist < 128 * 1024 * 1024 )); then
-		echo "$1: jump $2"
-	elif [[ $(cat $SITE/plt) == "$1: plt" ]]; then
-		echo "$1: jump $2 through its plt"
-	else
-		echo "$1: call"
-	fi
+	case $(site_reach "$1" "${2%% *}") in
+	near)	echo "$1: jump $2" ;;
+	plt)	echo "$1: jump $2 through its plt" ;;
+	*)	echo "$1: call" ;;
+	esac
 }
 
 # check FUNC PARAM RESULT TARGET WHAT: ftrace core shows that FUNC jumps to

@@ -28,18 +28,17 @@ if [[ $(uname -m) == aarch64 ]]; then
 	tramp=$(ksym_addr my_tramp)
 	[[ -n $func && -n $tramp ]] || die "no address for wake_up_process or my_tramp"
 	site_reader wake_up_process
-	dist=$(( tramp - func ))
-	(( dist < 0 )) && dist=$(( -dist ))
-	if (( dist < 128 * 1024 * 1024 )); then
+	case $(site_reach wake_up_process my_tramp) in
+	near)
 		want="wake_up_process: call"
-		echo -n "(called directly) "
-	elif [[ $(cat "$SITE/plt") == "wake_up_process: plt" ]]; then
+		echo -n "(called directly) " ;;
+	plt)
 		want="wake_up_process: call my_tramp [ftrace_direct] through its plt"
-		echo -n "(called through its PLT) "
-	else
+		echo -n "(called through its PLT) " ;;
+	*)
 		want="wake_up_process: call"
-		echo -n "(through ftrace_caller) "
-	fi
+		echo -n "(through ftrace_caller) " ;;
+	esac
 	got=$(cat "$SITE/site")
 	unload_mod test_klp_jump_mod
 	[[ $got == "$want" ]] ||
