@@ -41,7 +41,7 @@ pids=()
 cleanup() {
 	[ ${#pids[@]} -eq 0 ] || kill -CONT "${pids[@]}" 2>/dev/null
 	[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null
-	for lp in klp_bench_patch klp_bench_rela; do
+	for lp in klp_bench_patch klp_bench_rela klp_bench_vmlinux_patch; do
 		lp_turn_off $lp
 		rmmod $lp 2>/dev/null
 	done
@@ -87,6 +87,30 @@ direct_cost() {
 	call_cost direct-near
 	call_cost direct-vmlinux-$where run_vmlinux
 	echo N >"$P/direct" || die "cannot detach the direct call"
+}
+
+# lp_vmlinux_cost: jiffies_to_msecs() of vmlinux livepatched, its
+# replacement in a module (out of reach of a B with KASLR: "far"), once the
+# transition is over, and through the ftrace handler (livepatch.jump off)
+lp_vmlinux_cost() {
+	local func new dist where
+	[ $have_lp = yes ] && [ -f klp_bench_vmlinux_patch.ko ] || return 0
+	lp_enable klp_bench_vmlinux_patch
+	func=$(ksym_addr jiffies_to_msecs)
+	new=$(ksym_addr livepatch_jiffies_to_msecs)
+	[ -n "$func" ] && [ -n "$new" ] ||
+		die "no address for jiffies_to_msecs or livepatch_jiffies_to_msecs"
+	dist=$(( new - func ))
+	[ $dist -ge 0 ] || dist=$(( -dist ))
+	where=near
+	[ $dist -lt $((128 * 1024 * 1024)) ] || where=far
+	call_cost livepatched-vmlinux-$where run_vmlinux
+	if [ -e "$JUMP" ]; then
+		echo N >"$JUMP" || die "cannot turn livepatch.jump off"
+		call_cost livepatched-vmlinux-ftrace-path run_vmlinux
+		echo Y >"$JUMP"
+	fi
+	lp_disable klp_bench_vmlinux_patch
 }
 
 # lp_enable([livepatch]): load a livepatch and wait for its transition
@@ -135,6 +159,7 @@ if [ "$mode" = direct ]; then
 	load_mod klp_bench.ko
 	call_cost plain
 	direct_cost
+	lp_vmlinux_cost
 	unload_mod klp_bench
 	echo ok
 	exit 0
@@ -171,6 +196,7 @@ if [ $have_lp = yes ]; then
 	lp_disable
 fi
 direct_cost
+lp_vmlinux_cost
 unload_mod klp_bench
 # The ftrace-ops sample's own figures: no ops, and one ops, on its tracee.
 for n in 0 1; do

@@ -83,6 +83,10 @@ text_size series-nofuncplt vmlinux-.text "$(SOURCE=series build_dir default-nofu
 # from the module's trampoline ("far"), which the function's own PLT
 # bridges.
 bench_boot series series-kaslr bench-kaslr 1 "klp_harness.bench=direct"
+# And without the function PLTs: a far call site then calls ftrace_caller,
+# whose early exit jumps to a far livepatch replacement (the layout that
+# kpatch-build and klp-build know, CALL_OPS' two NOPs before a function).
+bench_boot series series-nofuncplt-kaslr bench-nofuncplt-kaslr 1 "klp_harness.bench=direct" default-nofuncplt
 
 # The transitions again with two vCPUs: the idle task of the other CPU is
 # running at the livepatch core's first try.
@@ -129,4 +133,4 @@ if [ -f "$outdir/results.json" ]; then
 fi
 python3 "$TOP/harness/bench_report.py" "$outdir" "${logs[@]}" --sizes "$sizes" \
 	--timings "$LOGS/check-timings.tsv" --compare "$prev" --plot \
-	--setup "QEMU -cpu $cpu -smp $smp (series-2cpu, series-2cpu-loads, *-scale-2cpu and series-x86_64-2cpu: -smp 2; series-x86_64-2cpu: qemu-system-x86_64, the x86_64 profile) -icount $icount -seed $seed, kernel command line nokaslr (series-kaslr: KASLR on); noretry-*: the series without $KLP_WITHOUT"
+	--setup "QEMU -cpu $cpu -smp $smp (series-2cpu, series-2cpu-loads, *-scale-2cpu and series-x86_64-2cpu: -smp 2; series-x86_64-2cpu: qemu-system-x86_64, the x86_64 profile) -icount $icount -seed $seed, kernel command line nokaslr (series-kaslr and series-nofuncplt-kaslr: KASLR on; series-nofuncplt-kaslr: the default-nofuncplt profile); noretry-*: the series without $KLP_WITHOUT"

@@ -61,6 +61,8 @@ CALL_ORDER = ['plain', 'livepatched', 'livepatched-ftrace-path',
               'ftrace-ops', 'fgraph',
               'livepatched+ftrace-ops', 'direct-near',
               'plain-vmlinux', 'direct-vmlinux-near', 'direct-vmlinux-far',
+              'livepatched-vmlinux-near', 'livepatched-vmlinux-far',
+              'livepatched-vmlinux-ftrace-path',
               'ftrace-ops-sample-0-ops', 'ftrace-ops-sample-1-ops']
 
 
