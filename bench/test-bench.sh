@@ -72,16 +72,9 @@ call_cost() {
 # klp_bench_target() (always near) and from jiffies_to_msecs() of vmlinux
 # (out of reach of a BL with KASLR: "far"), each next to its plain call.
 direct_cost() {
-	local func tramp dist where
+	local where
 	[ -e "$P/direct" ] || return 0
-	func=$(ksym_addr jiffies_to_msecs)
-	tramp=$(ksym_addr klp_bench_tramp)
-	[ -n "$func" ] && [ -n "$tramp" ] ||
-		die "no address for jiffies_to_msecs or klp_bench_tramp"
-	dist=$(( tramp - func ))
-	[ $dist -ge 0 ] || dist=$(( -dist ))
-	where=near
-	[ $dist -lt $((128 * 1024 * 1024)) ] || where=far
+	where=$(ksym_reach jiffies_to_msecs klp_bench_tramp) || exit 1
 	call_cost plain-vmlinux run_vmlinux
 	echo Y >"$P/direct" || die "cannot attach the direct call"
 	call_cost direct-near
@@ -93,17 +86,10 @@ direct_cost() {
 # replacement in a module (out of reach of a B with KASLR: "far"), once the
 # transition is over, and through the ftrace handler (livepatch.jump off)
 lp_vmlinux_cost() {
-	local func new dist where
+	local where
 	[ $have_lp = yes ] && [ -f klp_bench_vmlinux_patch.ko ] || return 0
 	lp_enable klp_bench_vmlinux_patch
-	func=$(ksym_addr jiffies_to_msecs)
-	new=$(ksym_addr livepatch_jiffies_to_msecs)
-	[ -n "$func" ] && [ -n "$new" ] ||
-		die "no address for jiffies_to_msecs or livepatch_jiffies_to_msecs"
-	dist=$(( new - func ))
-	[ $dist -ge 0 ] || dist=$(( -dist ))
-	where=near
-	[ $dist -lt $((128 * 1024 * 1024)) ] || where=far
+	where=$(ksym_reach jiffies_to_msecs livepatch_jiffies_to_msecs) || exit 1
 	call_cost livepatched-vmlinux-$where run_vmlinux
 	if [ -e "$JUMP" ]; then
 		echo N >"$JUMP" || die "cannot turn livepatch.jump off"

@@ -102,6 +102,23 @@ ksym_addr() {
 	awk -v s="$1" '$3 == s { print "0x" $1; exit }' /proc/kallsyms
 }
 
+# ksym_reach(from, to): "near" if symbol to is within reach of a B or BL at
+# symbol from (+/-128 MiB), else "far"; dies if either has no address
+ksym_reach() {
+	local a b dist
+
+	a=$(ksym_addr "$1")
+	b=$(ksym_addr "$2")
+	[ -n "$a" ] && [ -n "$b" ] || die "no address for $1 or $2"
+	dist=$(( b - a ))
+	(( dist < 0 )) && dist=$(( -dist ))
+	if (( dist < 128 * 1024 * 1024 )); then
+		echo near
+	else
+		echo far
+	fi
+}
+
 # The site reader of the livepatch selftests (arm64): test_klp_jump_mod
 # reports what the call site of a function holds in memory ("site") and
 # whether the function has a PLT of its own ("plt").
@@ -113,11 +130,10 @@ SITE=/sys/module/test_klp_jump_mod/parameters
 # B or BL), "plt" (out of reach, through func's own PLT, where the kernel
 # gives functions one) or "ftrace" (out of reach, through ftrace_caller)
 site_reach() {
-	local dist
+	local where
 
-	dist=$(( $(ksym_addr "$2") - $(ksym_addr "$1") ))
-	(( dist < 0 )) && dist=$(( -dist ))
-	if (( dist < 128 * 1024 * 1024 )); then
+	where=$(ksym_reach "$1" "$2") || exit 1
+	if [ "$where" = near ]; then
 		echo near
 	elif [[ $(cat $SITE/plt) == "$1: plt" ]]; then
 		echo plt
