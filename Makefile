@@ -6,7 +6,7 @@ PROFILE ?= default
 CPU     ?= max
 H       := harness
 
-.PHONY: help demo check fresh-check setup base tree export series-status series-check \
+.PHONY: help demo check distro-check fresh-check setup base tree export series-status series-check \
 	series-bisect build rootfs guest-test shell host-test bench stress faults fuzz clean distclean
 
 help:
@@ -19,6 +19,10 @@ demo:
 ## check           build everything and run every test; last line "N passed, N failed"
 check:
 	@bash $(H)/check.sh
+
+## distro-check    Debian's own cloud-arm64 kernel with the series: build it, boot it on max and a57, run the tests (configs/distro-runs)
+distro-check:
+	@bash $(H)/check.sh distro
 
 ## fresh-check     make check and make demo in a clean Debian root (debootstrap), from a clone of HEAD
 fresh-check:

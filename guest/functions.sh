@@ -142,6 +142,18 @@ site_reach() {
 	fi
 }
 
+# jump_site(func, target): what the site reader shows for the call site of
+# function func while it jumps to target (as %ps prints it, "name [module]"
+# for a module's): a B within reach, else a B to func's own PLT where it
+# has one, else the call into ftrace_caller, whose direct path jumps
+jump_site() {
+	case $(site_reach "$1" "${2%% *}") in
+	near)	echo "$1: jump $2" ;;
+	plt)	echo "$1: jump $2 through its plt" ;;
+	*)	echo "$1: call" ;;
+	esac
+}
+
 # site_reader(name): load the site reader and point it at function name
 site_reader() {
 	local addr

@@ -45,23 +45,57 @@ if [ "${SOURCE:-series}" = base ]; then
 fi
 
 # -- configuration ------------------------------------------------------
-stamp=$( (cat "${frags[@]}"; echo "$src ${KBUILD_ARGS[*]}"; git -C "$src" rev-parse HEAD) |
-	sha256sum | cut -d' ' -f1)
+# The starting point: tinyconfig, or a Debian configuration (debian_config=).
+dconf=$(profile_get "$profile" debian_config)
+start=
+if [ -n "$dconf" ]; then
+	start=$(debian_config_dir)/config.$dconf
+	[ -f "$start" ] || die "kernel profile '$profile': no Debian configuration $start (run: make setup)"
+fi
+stamp=$( (cat "${frags[@]}" ${start:+"$start"}; echo "$src ${KBUILD_ARGS[*]}"
+	git -C "$src" rev-parse HEAD) | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$b/.klp-config-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$b/.config" ]; then
-	stage "config: $profile (${frags[*]##*/})"
+	stage "config: $profile (${dconf:+Debian config.$dconf + }${frags[*]##*/})"
 	log=$LOGS/config-$name.log
-	run_logged "$log" kmake "$src" "$b" tinyconfig
+	if [ -n "$start" ]; then
+		cp "$start" "$b/.config"
+		: >"$log"
+	else
+		run_logged "$log" kmake "$src" "$b" tinyconfig
+	fi
 	run_logged "$log.merge" env -C "$b" "$src/scripts/kconfig/merge_config.sh" \
 		-m -O "$b" "$b/.config" "${frags[@]}"
 	run_logged "$log.olddef" kmake "$src" "$b" olddefconfig
-	python3 "$TOP/harness/verify_config.py" "$b/.config" "${frags[@]}" ||
+	against=()
+	[ -z "$start" ] || against=(--base "$start" --changes "$b/config-changes.txt")
+	python3 "$TOP/harness/verify_config.py" "${against[@]}" "$b/.config" "${frags[@]}" ||
 		die "kernel profile '$profile': fix configs/ (full log: $log.merge)"
 	echo "$stamp" >"$b/.klp-config-stamp"
 fi
 
 # -- kernel and modules ---------------------------------------------------
-stage "build: $name kernel and modules (log: out/logs/build-$name.log)"
-run_logged "$LOGS/build-$name.log" kmake "$src" "$b" "$KIMAGE_TARGET" modules
+# modules=DIR...: only the modules of these directories, not every module
+# the configuration has (a distribution's has a thousand).
+moddirs=$(profile_get "$profile" modules | tr ',' ' ')
+if [ -z "$moddirs" ]; then
+	stage "build: $name kernel and modules (log: out/logs/build-$name.log)"
+	run_logged "$LOGS/build-$name.log" kmake "$src" "$b" "$KIMAGE_TARGET" modules
+else
+	stage "build: $name kernel and the modules of $moddirs (log: out/logs/build-$name.log)"
+	run_logged "$LOGS/build-$name.log" kmake "$src" "$b" "$KIMAGE_TARGET"
+	# "make DIR/" compiles DIR and lists its modules in DIR/modules.order;
+	# "make X.ko..." links those, runs modpost on them and writes the
+	# modules.order that modules_install reads.
+	kos=()
+	for d in $moddirs; do
+		run_logged "$LOGS/build-$name.modules.log" kmake "$src" "$b" "${d%/}/"
+		while read -r o; do
+			kos+=("${o%.o}.ko")
+		done <"$b/${d%/}/modules.order"
+	done
+	[ ${#kos[@]} -gt 0 ] || die "kernel profile '$profile': no module in $moddirs"
+	run_logged "$LOGS/build-$name.modules.log" kmake "$src" "$b" "${kos[@]}"
+fi
 krel=$(cat "$b/include/config/kernel.release")
 info "build: $krel ($KARCH, $KCC), $KIMAGE_TARGET $(( $(stat -c %s "$b/$KIMAGE") / 1024 )) KiB"
 

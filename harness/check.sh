@@ -1,12 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# check.sh: everything make check does, in order; the last line printed is
-# "N passed, N failed".  A failing stage does not stop the later ones: the
-# report counts what failed.
+# check.sh [distro]: everything make check does, in order; the last line
+# printed is "N passed, N failed".  A failing stage does not stop the later
+# ones: the report counts what failed.
+# check.sh distro (make distro-check): only the runs of configs/distro-runs,
+# a distribution's own kernel with the series; no host tests, no series
+# checks (make check has them).
 . "$(dirname "$0")/lib.sh"
 
-timings=$LOGS/check-timings.tsv
-[ ! -s "$timings" ] || cp "$timings" "$LOGS/check-timings.prev.tsv"
+mode=${1:-check}
+case $mode in
+check)
+	runs_file=$TOP/configs/check-runs ;;
+distro)
+	# Results and timings of their own: make check's stay as they are.
+	runs_file=$TOP/configs/distro-runs RESULTS=$OUT/results-distro ;;
+*)
+	die "usage: check.sh [distro]" ;;
+esac
+
+timings=$LOGS/$mode-timings.tsv
+[ ! -s "$timings" ] || cp "$timings" "$LOGS/$mode-timings.prev.tsv"
 : >"$timings"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
@@ -30,18 +44,20 @@ timed base "$TOP/harness/base.sh"
 timed series-sync "$TOP/harness/series.sh" sync ||
 	fail_row 00-sync.tsv series "series applies to the base" "see above"
 
-stage "host tests (log: out/logs/host-tests.log)"
-timed host-tests python3 "$TOP/tests/host/run.py" "$RESULTS/00-host.tsv" \
-	>"$LOGS/host-tests.log" 2>&1 || info "host tests: failures (see out/logs/host-tests.log)"
-[ -s "$RESULTS/00-host.tsv" ] || fail_row 00-host.tsv host "host test runner" "it recorded nothing"
+if [ "$mode" = check ]; then
+	stage "host tests (log: out/logs/host-tests.log)"
+	timed host-tests python3 "$TOP/tests/host/run.py" "$RESULTS/00-host.tsv" \
+		>"$LOGS/host-tests.log" 2>&1 || info "host tests: failures (see out/logs/host-tests.log)"
+	[ -s "$RESULTS/00-host.tsv" ] || fail_row 00-host.tsv host "host test runner" "it recorded nothing"
 
-stage "series: apply and checkpatch"
-if ! timed series-check "$TOP/harness/series.sh" check >"$RESULTS/01-series.tsv.tmp"; then
-	info "series: problems (above)"
+	stage "series: apply and checkpatch"
+	if ! timed series-check "$TOP/harness/series.sh" check >"$RESULTS/01-series.tsv.tmp"; then
+		info "series: problems (above)"
+	fi
+	sed 's/^/series\t/' "$RESULTS/01-series.tsv.tmp" |
+		awk -F'\t' -v OFS='\t' '{print $1, $2, $3, 0, $4}' >"$RESULTS/01-series.tsv"
+	rm -f "$RESULTS/01-series.tsv.tmp"
 fi
-sed 's/^/series\t/' "$RESULTS/01-series.tsv.tmp" |
-	awk -F'\t' -v OFS='\t' '{print $1, $2, $3, 0, $4}' >"$RESULTS/01-series.tsv"
-rm -f "$RESULTS/01-series.tsv.tmp"
 
 # Every guest test directory, and the benchmark in its smoke mode.
 dirs=()
@@ -50,15 +66,15 @@ for d in "$TOP"/tests/guest/*/; do
 done
 dirs+=("$TOP/bench")
 
-# The runs of configs/check-runs.  Kernels are built one at a time (each
+# The runs of configs/check-runs (or distro-runs).  Kernels are built one at a time (each
 # build uses every CPU); guest runs start as soon as their kernel is built,
 # up to GUEST_JOBS at once, and overlap the later builds: the guests mostly
 # sleep, waiting on the livepatch core's retries.  The longest runs (by the
 # previous make check's timings) start first.  Each job's output is kept and
 # printed whole when it ends; the report is in configs/check-runs order.
 guest_jobs=${GUEST_JOBS:-$(nproc)}
-prev=$LOGS/check-timings.prev.tsv
-jobs_dir=$LOGS/check-jobs
+prev=$LOGS/$mode-timings.prev.tsv
+jobs_dir=$LOGS/$mode-jobs
 rm -rf "$jobs_dir"
 mkdir -p "$jobs_dir"
 
@@ -78,7 +94,7 @@ while read -r profile cpu opts; do
 	n=$((n + 1))
 	run_n+=("$n") run_profile+=("$profile") run_cpu+=("$cpu")
 	run_tag+=("$tag") run_append+=("$append") run_only+=("${only:-}")
-done <"$TOP/configs/check-runs"
+done <"$runs_file"
 
 run_name() {	# run_name I: profile-cpu[-tag]
 	echo "${run_profile[$1]}-${run_cpu[$1]}${run_tag[$1]:+-${run_tag[$1]}}"

@@ -106,7 +106,9 @@ tests_cpio() {
 				die "host-prepare of $d failed"
 		fi
 		mkdir -p "$r/kselftest/$name"
-		rsync -a --exclude '*.o' --exclude '.*.cmd' --exclude '*.mod*' \
+		# prepared/ goes whole (BPF objects are *.o too).
+		rsync -a --include '/prepared/***' \
+			--exclude '*.o' --exclude '.*.cmd' --exclude '*.mod*' \
 			--exclude 'modules.order' --exclude 'Module.symvers' "$copy/" "$r/kselftest/$name/"
 		for t in "$copy"/test-*.sh; do
 			chmod +x "$r/kselftest/$name/$(basename "$t")"

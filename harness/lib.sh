@@ -88,6 +88,13 @@ base_dir() {
 	echo "$KLP_CACHE/base/linux-source-6.12_$(base_pkg_version)"
 }
 
+# debian_config_dir: Debian's arm64 kernel configurations (config.NAME,
+# uncompressed) from linux-config-6.12 of the base's version; setup.sh
+# fetches them.
+debian_config_dir() {
+	echo "$KLP_CACHE/linux-config/$(base_pkg_version)"
+}
+
 kernel_version_of() {
 	local mk=$1/Makefile
 	awk -F' = ' '/^VERSION =/{v=$2} /^PATCHLEVEL =/{p=$2}
@@ -182,6 +189,14 @@ load_profile() {
 	*)
 		die "kernel profile '$p': unsupported cc=$KCC" ;;
 	esac
+	# compat=PREFIX (arm64): the 32-bit ARM compiler of the compat vDSO,
+	# as a distribution builds it (CROSS_COMPILE_COMPAT).
+	local compat
+	compat=$(profile_get "$p" compat)
+	if [ -n "$compat" ]; then
+		KBUILD_ARGS+=(CROSS_COMPILE_COMPAT="$compat")
+		KSELFTEST_ARGS+=(CROSS_COMPILE_COMPAT="$compat")
+	fi
 	KIMAGE_TARGET=${KIMAGE##*/}
 }
 

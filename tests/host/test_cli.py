@@ -20,7 +20,7 @@ WRONG = {
     'cover_letter.py': ([], ['--bogus'], ['check']),
     'klp_mutants.py': ([], ['--bogus'], ['good.ko'], ['good.ko', 'out', 'extra']),
     'report.py': (['--bogus'],),
-    'verify_config.py': ([], ['.config']),
+    'verify_config.py': ([], ['.config'], ['--base'], ['--changes', 'x', '.config', 'f']),
 }
 
 

@@ -58,5 +58,74 @@ class ConfigTest(unittest.TestCase):
             self.assertEqual(vc.main(['v', cfg, frag]), 0)
 
 
+# Against a distribution's configuration (--base).
+BASE = """\
+CONFIG_MODULES=y
+CONFIG_NR_CPUS=512
+CONFIG_PREEMPT_VOLUNTARY=y
+CONFIG_VIRTIO_NET=m
+CONFIG_CC_HAS_FOO=y
+CONFIG_KVM=y
+# CONFIG_LIVEPATCH is not set
+""".splitlines(True)
+
+AFTER = """\
+CONFIG_MODULES=y
+CONFIG_NR_CPUS=512
+CONFIG_PREEMPT_VOLUNTARY=y
+CONFIG_VIRTIO_NET=m
+CONFIG_KVM=y
+CONFIG_LIVEPATCH=y
+CONFIG_HAVE_NEW_THING=y
+""".splitlines(True)
+
+
+class BaseConfigTest(unittest.TestCase):
+    frag = [('livepatch.config', ['CONFIG_LIVEPATCH=y\n'])]
+
+    def test_sorted_by_kind(self):
+        ch = vc.changes(BASE, AFTER, self.frag)
+        self.assertEqual(ch['asked'], ['CONFIG_LIVEPATCH: n -> y (livepatch.config)'])
+        self.assertEqual(ch['new'], ['CONFIG_HAVE_NEW_THING: n -> y'])
+        self.assertEqual(ch['toolchain'], ['CONFIG_CC_HAS_FOO: y -> n'])
+        self.assertEqual(ch['forced off'], [])
+
+    def test_forced_off_and_weakened(self):
+        after = [line for line in AFTER if 'KVM' not in line]
+        after = [line.replace('PREEMPT_VOLUNTARY=y', 'PREEMPT_VOLUNTARY=m') for line in after]
+        after = [line.replace('VIRTIO_NET=m', 'VIRTIO_NET=y') for line in after]
+        after.append('CONFIG_NR_CPUS=8\n')
+        ch = vc.changes(BASE, after, self.frag)
+        self.assertEqual(ch['forced off'], ['CONFIG_KVM: y -> n',
+                                            'CONFIG_PREEMPT_VOLUNTARY: y -> m'])
+        self.assertEqual(ch['changed'], ['CONFIG_NR_CPUS: 512 -> 8',
+                                         'CONFIG_VIRTIO_NET: m -> y'])
+
+    def test_a_fragment_may_turn_off(self):
+        frag = self.frag + [('x.config', ['# CONFIG_KVM is not set\n'])]
+        after = [line for line in AFTER if 'KVM' not in line]
+        ch = vc.changes(BASE, after, frag)
+        self.assertEqual(ch['forced off'], [])
+        self.assertEqual(ch['asked'][0], 'CONFIG_KVM: y -> n (x.config)')
+
+    def test_main_fails_on_forced_off(self):
+        import tempfile
+        d = tempfile.mkdtemp()
+        paths = {n: os.path.join(d, n) for n in ('base', 'config', 'livepatch.config', 'out')}
+        open(paths['base'], 'w').writelines(BASE)
+        open(paths['livepatch.config'], 'w').write('CONFIG_LIVEPATCH=y\n')
+        argv = ['v', '--base', paths['base'], '--changes', paths['out'],
+                paths['config'], paths['livepatch.config']]
+        open(paths['config'], 'w').writelines(AFTER)
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.assertEqual(vc.main(argv), 0)
+        self.assertIn('## new (1)\nCONFIG_HAVE_NEW_THING: n -> y\n', open(paths['out']).read())
+        open(paths['config'], 'w').writelines(line for line in AFTER if 'KVM' not in line)
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            self.assertEqual(vc.main(argv), 1)
+        self.assertIn('forced off: CONFIG_KVM: y -> n', err.getvalue())
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -30,18 +30,6 @@ site() {
 	cat $SITE/site
 }
 
-# jump_site FUNC TARGET: what the call site of FUNC holds while it jumps to
-# TARGET (as %ps prints it): a B within reach, else a B to the function's
-# PLT where it has one, else the call into ftrace_caller, whose direct path
-# jumps.
-jump_site() {
-	case $(site_reach "$1" "${2%% *}") in
-	near)	echo "$1: jump $2" ;;
-	plt)	echo "$1: jump $2 through its plt" ;;
-	*)	echo "$1: call" ;;
-	esac
-}
-
 # check FUNC PARAM RESULT TARGET WHAT: ftrace core shows that FUNC jumps to
 # TARGET, its call site holds the jump (or, where $TRACED, a tracer traces
 # FUNC, the call into ftrace_caller), and PARAM's call returns RESULT
