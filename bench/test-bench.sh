@@ -125,7 +125,6 @@ lp_disable() {
 	lp_unload "$@"
 }
 
-# section(name): whether this mode runs that part of the benchmark
 # section(name): whether this mode runs section "name" (calls, transitions
 # or loads): full and smoke mode run them all, transitions and loads mode
 # only their own.

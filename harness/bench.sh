@@ -3,7 +3,8 @@
 # bench.sh: what livepatch costs on arm64, side by side with the base kernel.
 #
 # Builds the default kernel with the series and the base 6.12 kernel without
-# it (same fragments, less configs/needs-series), boots each under
+# it (same fragments, less configs/needs-series), and Debian's cloud kernel
+# with the series (the debian-cloud profile), boots each under
 # QEMU -icount shift=0 (with icount, guest time counts instructions) on the
 # "max" CPU (PAC and BTI) and runs bench/test-bench.sh in full mode.
 # Writes out/bench/{results.json,calls.csv,transitions.csv,table.txt,
@@ -88,6 +89,16 @@ bench_boot series series-kaslr bench-kaslr 1 "klp_harness.bench=direct"
 # kpatch-build and klp-build know, CALL_OPS' two NOPs before a function).
 bench_boot series series-nofuncplt-kaslr bench-nofuncplt-kaslr 1 "klp_harness.bench=direct" default-nofuncplt
 
+# Debian's own cloud kernel with the series (configs/profiles/debian-cloud),
+# KASLR on as Debian has it: RANDOMIZE_MODULE_REGION_FULL puts every module
+# and BPF trampoline far from vmlinux; PREEMPT_VOLUNTARY, NR_CPUS=512.  The
+# calls, transitions and loads; the direct and livepatched vmlinux calls,
+# far; the transitions with two vCPUs.
+SOURCE=series "$TOP/harness/build.sh" debian-cloud
+bench_boot series debian-cloud bench-debian 1 "klp_harness.bench=full" debian-cloud
+bench_boot series debian-cloud-direct bench-debian-direct 1 "klp_harness.bench=direct" debian-cloud
+bench_boot series debian-cloud-2cpu bench-debian-2cpu 2 "klp_harness.bench=transitions" debian-cloud
+
 # The transitions again with two vCPUs: the idle task of the other CPU is
 # running at the livepatch core's first try.
 bench_boot series series-2cpu bench-2cpu 2 "klp_harness.bench=transitions nokaslr"
@@ -133,4 +144,4 @@ if [ -f "$outdir/results.json" ]; then
 fi
 python3 "$TOP/harness/bench_report.py" "$outdir" "${logs[@]}" --sizes "$sizes" \
 	--timings "$LOGS/check-timings.tsv" --compare "$prev" --plot \
-	--setup "QEMU -cpu $cpu -smp $smp (series-2cpu, series-2cpu-loads, *-scale-2cpu and series-x86_64-2cpu: -smp 2; series-x86_64-2cpu: qemu-system-x86_64, the x86_64 profile) -icount $icount -seed $seed, kernel command line nokaslr (series-kaslr and series-nofuncplt-kaslr: KASLR on; series-nofuncplt-kaslr: the default-nofuncplt profile); noretry-*: the series without $KLP_WITHOUT"
+	--setup "QEMU -cpu $cpu -smp $smp (series-2cpu, series-2cpu-loads, *-scale-2cpu and series-x86_64-2cpu: -smp 2; series-x86_64-2cpu: qemu-system-x86_64, the x86_64 profile) -icount $icount -seed $seed, kernel command line nokaslr (series-kaslr, series-nofuncplt-kaslr and debian-cloud*: KASLR on; series-nofuncplt-kaslr: the default-nofuncplt profile; debian-cloud*: the debian-cloud profile, debian-cloud-2cpu: -smp 2); noretry-*: the series without $KLP_WITHOUT"
