@@ -74,8 +74,8 @@ if [ "$(cat "$b/.klp-config-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$b/.co
 fi
 
 # -- kernel and modules ---------------------------------------------------
-# modules=DIR...: only the modules of these directories, not every module
-# the configuration has (a distribution's has a thousand).
+# modules=DIR[,DIR...]: only the modules of these directories, not every
+# module the configuration has (a distribution's has a thousand).
 moddirs=$(profile_get "$profile" modules | tr ',' ' ')
 if [ -z "$moddirs" ]; then
 	stage "build: $name kernel and modules (log: out/logs/build-$name.log)"
@@ -84,17 +84,22 @@ else
 	stage "build: $name kernel and the modules of $moddirs (log: out/logs/build-$name.log)"
 	run_logged "$LOGS/build-$name.log" kmake "$src" "$b" "$KIMAGE_TARGET"
 	# "make DIR/" compiles DIR and lists its modules in DIR/modules.order;
-	# "make X.ko..." links those, runs modpost on them and writes the
-	# modules.order that modules_install reads.
+	# "make X.ko..." links those and runs modpost on them (Module.symvers:
+	# vmlinux's symbols and theirs), and removes the top modules.order it
+	# wrote for that.  modules_install installs what the top modules.order
+	# lists: those of DIR/modules.order.
 	kos=()
 	for d in $moddirs; do
-		run_logged "$LOGS/build-$name.modules.log" kmake "$src" "$b" "${d%/}/"
+		run_logged "$LOGS/build-$name.modules-${d//\//_}.log" kmake "$src" "$b" "${d%/}/"
 		while read -r o; do
 			kos+=("${o%.o}.ko")
 		done <"$b/${d%/}/modules.order"
 	done
 	[ ${#kos[@]} -gt 0 ] || die "kernel profile '$profile': no module in $moddirs"
 	run_logged "$LOGS/build-$name.modules.log" kmake "$src" "$b" "${kos[@]}"
+	for d in $moddirs; do
+		cat "$b/${d%/}/modules.order"
+	done >"$b/modules.order"
 fi
 krel=$(cat "$b/include/config/kernel.release")
 info "build: $krel ($KARCH, $KCC), $KIMAGE_TARGET $(( $(stat -c %s "$b/$KIMAGE") / 1024 )) KiB"

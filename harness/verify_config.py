@@ -11,8 +11,8 @@ missing, or the symbol does not exist in this tree).
 With --base (the configuration the profile starts from: Debian's), it also
 sorts every symbol whose value differs from BASE_CONFIG: asked for by a
 fragment, new (BASE_CONFIG does not have it: the series' own options and
-what they select), the toolchain's (CC_*, AS_*, ...: what the compiler can
-do), and changed by olddefconfig.  An option that BASE_CONFIG has on (y, m)
+what they select), the toolchain's (CC_HAS_*, AS_IS_*, RUSTC_VERSION, ...:
+what the compiler can do), and changed by olddefconfig.  An option that BASE_CONFIG has on (y, m)
 and DOT_CONFIG has off, or y and m, without a fragment asking, is "forced
 off", and the exit status is 1: the series must not take away what the
 distribution chose.  --changes FILE gets the whole list; the output has the
@@ -61,9 +61,11 @@ def mismatches(config_lines, fragments):
     return bad
 
 
-TOOLCHAIN = re.compile(r'^CONFIG_(CC|AS|LD|GCC|CLANG|TOOLCHAIN|RUSTC|BINDGEN|PAHOLE|'
-                       r'ARCH_USE_GNU_PROPERTY)_|_VERSION_TEXT$|^CONFIG_(GCC|CLANG|AS|LD|'
-                       r'LLD|RUSTC|PAHOLE)_VERSION$')
+# What the toolchain can do or is, not what anyone chose: CC_HAS_*, AS_IS_*,
+# RUSTC_VERSION and the like.  CC_OPTIMIZE_FOR_* or GCC_PLUGINS are choices.
+TOOLCHAIN = re.compile(r'^CONFIG_((CC|AS|LD)_(HAS|IS|CAN|HAVE)_|TOOLCHAIN_HAS_|RUSTC_|'
+                       r'BINDGEN_|(GCC|CLANG|AS|LD|LLD|PAHOLE)_VERSION$|CC_VERSION_TEXT$|'
+                       r'ARCH_USE_GNU_PROPERTY$)')
 # What "on" is worth: a change to a lower value takes something away.
 RANK = {'n': 0, 'm': 1, 'y': 2}
 
@@ -79,7 +81,8 @@ def changes(base_lines, config_lines, fragments):
         was, now = base.get(sym, 'n'), have.get(sym, 'n')
         if was == now:
             continue
-        line = f'{sym}: {was} -> {now}'
+        # "unset": not in the file at all (a string option too)
+        line = f'{sym}: {base.get(sym, "unset")} -> {have.get(sym, "unset")}'
         if sym in want:
             out['asked'].append(f'{line} ({want[sym][1]})')
         elif TOOLCHAIN.search(sym):

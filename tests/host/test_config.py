@@ -86,8 +86,8 @@ class BaseConfigTest(unittest.TestCase):
     def test_sorted_by_kind(self):
         ch = vc.changes(BASE, AFTER, self.frag)
         self.assertEqual(ch['asked'], ['CONFIG_LIVEPATCH: n -> y (livepatch.config)'])
-        self.assertEqual(ch['new'], ['CONFIG_HAVE_NEW_THING: n -> y'])
-        self.assertEqual(ch['toolchain'], ['CONFIG_CC_HAS_FOO: y -> n'])
+        self.assertEqual(ch['new'], ['CONFIG_HAVE_NEW_THING: unset -> y'])
+        self.assertEqual(ch['toolchain'], ['CONFIG_CC_HAS_FOO: y -> unset'])
         self.assertEqual(ch['forced off'], [])
 
     def test_forced_off_and_weakened(self):
@@ -96,21 +96,38 @@ class BaseConfigTest(unittest.TestCase):
         after = [line.replace('VIRTIO_NET=m', 'VIRTIO_NET=y') for line in after]
         after.append('CONFIG_NR_CPUS=8\n')
         ch = vc.changes(BASE, after, self.frag)
-        self.assertEqual(ch['forced off'], ['CONFIG_KVM: y -> n',
+        self.assertEqual(ch['forced off'], ['CONFIG_KVM: y -> unset',
                                             'CONFIG_PREEMPT_VOLUNTARY: y -> m'])
         self.assertEqual(ch['changed'], ['CONFIG_NR_CPUS: 512 -> 8',
                                          'CONFIG_VIRTIO_NET: m -> y'])
+
+    def test_toolchain_is_what_the_compiler_can_do(self):
+        for sym in ('CONFIG_CC_HAS_FOO', 'CONFIG_AS_IS_GNU', 'CONFIG_LD_CAN_USE_KEEP_IN_OVERLAY',
+                    'CONFIG_TOOLCHAIN_HAS_ZBB', 'CONFIG_RUSTC_VERSION', 'CONFIG_GCC_VERSION',
+                    'CONFIG_PAHOLE_VERSION', 'CONFIG_CC_VERSION_TEXT',
+                    'CONFIG_ARCH_USE_GNU_PROPERTY'):
+            self.assertTrue(vc.TOOLCHAIN.search(sym), sym)
+        # choices, which fail when they are forced off
+        for sym in ('CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE', 'CONFIG_GCC_PLUGINS',
+                    'CONFIG_LD_DEAD_CODE_DATA_ELIMINATION', 'CONFIG_ASN1'):
+            self.assertFalse(vc.TOOLCHAIN.search(sym), sym)
+        base = ['CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE=y\n']
+        self.assertEqual(vc.changes(base, ['# CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE is not set\n'],
+                                    [])['forced off'],
+                         ['CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE: y -> n'])
 
     def test_a_fragment_may_turn_off(self):
         frag = self.frag + [('x.config', ['# CONFIG_KVM is not set\n'])]
         after = [line for line in AFTER if 'KVM' not in line]
         ch = vc.changes(BASE, after, frag)
         self.assertEqual(ch['forced off'], [])
-        self.assertEqual(ch['asked'][0], 'CONFIG_KVM: y -> n (x.config)')
+        self.assertEqual(ch['asked'][0], 'CONFIG_KVM: y -> unset (x.config)')
 
     def test_main_fails_on_forced_off(self):
         import tempfile
-        d = tempfile.mkdtemp()
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        d = tmp.name
         paths = {n: os.path.join(d, n) for n in ('base', 'config', 'livepatch.config', 'out')}
         open(paths['base'], 'w').writelines(BASE)
         open(paths['livepatch.config'], 'w').write('CONFIG_LIVEPATCH=y\n')
@@ -119,12 +136,12 @@ class BaseConfigTest(unittest.TestCase):
         open(paths['config'], 'w').writelines(AFTER)
         with contextlib.redirect_stdout(io.StringIO()):
             self.assertEqual(vc.main(argv), 0)
-        self.assertIn('## new (1)\nCONFIG_HAVE_NEW_THING: n -> y\n', open(paths['out']).read())
+        self.assertIn('## new (1)\nCONFIG_HAVE_NEW_THING: unset -> y\n', open(paths['out']).read())
         open(paths['config'], 'w').writelines(line for line in AFTER if 'KVM' not in line)
         err = io.StringIO()
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
             self.assertEqual(vc.main(argv), 1)
-        self.assertIn('forced off: CONFIG_KVM: y -> n', err.getvalue())
+        self.assertIn('forced off: CONFIG_KVM: y -> unset', err.getvalue())
 
 
 if __name__ == '__main__':

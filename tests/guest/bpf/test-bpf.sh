@@ -34,9 +34,10 @@ ENTRY=0 EXIT=1 EXIT_ERR=2 REPL=3
 JUMP=/sys/module/livepatch/parameters/jump
 READY=$(mktemp -d)
 declare -A holder=()
+JUMP_WAS=
 
 cleanup() {
-	local p m
+	local p m i
 
 	for p in "${holder[@]}"; do
 		kill "$p" 2>/dev/null
@@ -47,9 +48,15 @@ cleanup() {
 	for m in klp_bpf_replace klp_bpf_p2 klp_bpf_p1; do
 		lp_turn_off $m
 	done
+	# a livepatch module is let go by a work item after its patch is freed
 	for m in klp_bpf_replace klp_bpf_p2 klp_bpf_p1 test_klp_jump_mod; do
+		for ((i = 0; i < 1000; i++)); do
+			[[ -d /sys/module/$m && $(cat /sys/module/$m/refcnt) != 0 ]] || break
+			sleep 0.01
+		done
 		[ ! -d /sys/module/$m ] || rmmod $m
 	done
+	[ -z "$JUMP_WAS" ] || echo "$JUMP_WAS" >$JUMP
 }
 trap cleanup EXIT
 
@@ -69,7 +76,8 @@ load() {
 		die "bpftool cannot load $1.bpf.o"
 }
 
-# unload OBJ: unpin its programs (they go once nothing attaches them)
+# unload OBJ: unpin its programs (they go once nothing attaches them; a
+# program on a module's code holds that module until then)
 unload() {
 	rm -rf "${PINS:?}/$1"
 }
@@ -104,8 +112,9 @@ count() {
 
 	out=$(bpftool -j map lookup pinned $COUNTS key "$1" 0 0 0) ||
 		die "bpftool cannot read counter $1"
-	# {"key":1,"value":20} with the map's BTF, else the value's bytes
-	if [[ $out =~ \"value\":([0-9]+) ]]; then
+	# {"key":[bytes],"value":[bytes],"formatted":{"key":1,"value":20}}:
+	# the map has BTF
+	if [[ $out =~ \"formatted\":\{[^}]*\"value\":([0-9]+) ]]; then
 		echo "${BASH_REMATCH[1]}"
 	else
 		die "cannot read counter $1 from: $out"
@@ -113,8 +122,7 @@ count() {
 }
 
 # drop NAME: unload module NAME once nothing holds it: a livepatch module
-# is let go after its patch is freed, a module with BPF programs on its
-# code after the programs are freed, both by work items
+# is let go by a work item after its patch is freed
 drop() {
 	local i=0
 
@@ -146,7 +154,7 @@ reads() {
 	local -a before=() step=("$3" "$4" 0 "$5")
 
 	for c in $ENTRY $EXIT $EXIT_ERR $REPL; do
-		before[c]=$(count $c)
+		before[c]=$(count $c) || exit 1
 	done
 	for ((i = 0; i < N; i++)); do
 		got=$(cat /proc/cmdline)
@@ -154,7 +162,7 @@ reads() {
 	done
 	for c in $ENTRY $EXIT $EXIT_ERR $REPL; do
 		want=$((before[c] + step[c] * N))
-		got=$(count $c)
+		got=$(count $c) || exit 1
 		[[ $got == "$want" ]] ||
 			die "$what: counter $c is $got after $N reads, expected $want (was ${before[c]})"
 	done
@@ -167,9 +175,9 @@ site() {
 	local got want
 
 	[ -n "$SITE_CHECK" ] || return 0
-	got=$(cat $SITE/site)
+	got=$(cat $SITE/site) || die "$1: the site reader cannot read the call site"
 	if [[ $2 == jump ]]; then
-		want=$(jump_site cmdline_proc_show "$3")
+		want=$(jump_site cmdline_proc_show "$3") || exit 1
 	else
 		# into ftrace_caller, which runs the livepatch's handler and
 		# then the BPF trampoline
@@ -178,16 +186,22 @@ site() {
 	[[ $got == "$want" ]] ||
 		die "$1: the call site of cmdline_proc_show: expected '$want', read '$got'"
 }
-if [[ $(uname -m) == aarch64 && $(cat $JUMP 2>/dev/null) == 1 ]]; then
+# On arm64 the jump is there to check (CONFIG_LIVEPATCH_JUMP); it is on
+# for this test, whatever an earlier test left.
+if [[ $(uname -m) == aarch64 ]]; then
+	JUMP_WAS=$(cat $JUMP) || die "no livepatch.jump parameter (CONFIG_LIVEPATCH_JUMP)"
+	echo 1 >$JUMP || die "cannot turn livepatch.jump on"
 	site_reader cmdline_proc_show
 	SITE_CHECK=1
 fi
+
+# The counters' map is pinned when the first object loads.
+load cmdline
 
 start_test "the livepatch first, then fentry and fexit on the patched function"
 patch klp_bpf_p1
 reads "livepatch alone" klp_bpf_p1 0 0 0
 site "livepatch alone" jump "klp_bpf_p1_cmdline [klp_bpf_p1]"
-load cmdline
 attach cmdline klp_bpf_entry
 reads "livepatch, fentry" klp_bpf_p1 1 0 0
 site "livepatch, fentry" call
