@@ -20,8 +20,10 @@ HOST_PKGS=(
 	# tests/guest/bpf: BPF programs built on the host against the guest
 	# kernel's BTF (bpftool btf dump), with libbpf's headers
 	bpftool libbpf-dev
-	# the debian-cloud profile: the compat vDSO, as Debian builds it
-	gcc-arm-linux-gnueabihf
+	# the debian-cloud profile: the compat vDSO, as Debian builds it; and
+	# the guest's external module build directory, whose sign-file
+	# (MODULE_SIG) is built for arm64 against OpenSSL
+	gcc-arm-linux-gnueabihf libssl-dev:arm64
 )
 
 missing=()
